@@ -1,0 +1,1 @@
+"""Widgets of the Review page (app_pages/review.py composes them)."""
