@@ -1,0 +1,65 @@
+"""NO_NATIONAL_ID: fødselsnummer and D-nummer, checksummed by python-stdnum."""
+
+from __future__ import annotations
+
+import calendar
+
+from presidio_analyzer import Pattern, PatternRecognizer
+from stdnum.no import fodselsnummer
+
+from research.anonymize.lexicon import Lexicon, load_lexicon
+from research.anonymize.nlp_engine import LANGUAGE
+from research.anonymize.text import count_digits
+
+
+def _plausible_synthetic_date(number: str) -> bool:
+    """The date part of a synthetic test number: Skatteetaten's and Tenor's
+    synthetic numbers add 40 or 80 to the month, D-numbers add 40 to the day."""
+    day, month = int(number[0:2]), int(number[2:4])
+    if day > 40:
+        day -= 40
+    if month > 80:
+        month -= 80
+    elif month > 40:
+        month -= 40
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(2000, month)[1]
+
+
+def is_national_id(text: str) -> bool:
+    """A valid fødselsnummer or D-nummer (stdnum), or a synthetic one whose
+    check digits are right."""
+    number = fodselsnummer.compact(text)
+    if fodselsnummer.is_valid(number):
+        return True
+    return (
+        len(number) == 11
+        and number.isdigit()
+        and fodselsnummer.calc_check_digit1(number[:9]) == number[9]
+        and fodselsnummer.calc_check_digit2(number[:10]) == number[10]
+        and _plausible_synthetic_date(number)
+    )
+
+
+class NationalIdRecognizer(PatternRecognizer):
+    """11 digits, written together or as «DDMMYY NNNNN»; only numbers whose
+    mod-11 check digits hold are reported."""
+
+    PATTERNS = [Pattern("fødselsnummer", r"(?<![\d+])\d{6}[ \-]?\d{5}(?![\d])", 0.5)]
+
+    def __init__(self, lexicon: Lexicon | None = None):
+        lexicon = lexicon or load_lexicon()
+        super().__init__(
+            supported_entity="NO_NATIONAL_ID",
+            name="NationalIdRecognizer",
+            supported_language=LANGUAGE,
+            patterns=self.PATTERNS,
+            context=lexicon.context_words["NO_NATIONAL_ID"],
+        )
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        if count_digits(text) < 11:
+            return []  # cheap exit: most messages hold no 11-digit number
+        return super().analyze(text, entities, nlp_artifacts, regex_flags)
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return is_national_id(pattern_text)
