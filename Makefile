@@ -72,3 +72,14 @@ ner-model: install
 .PHONY: bench-store
 bench-store: install
 	nice -n 10 $(PY) benchmarks/store_throughput.py
+
+# The label-suggestion model shipped at models/classifier (seed corpus + generated
+# conversations; logged to MLflow in the data folder, registered, promoted if it
+# beats the champion). The dev file, when beside the checkout, is measured for
+# the model card only: never trained or tuned on.
+CLASSIFIER_CONFIG ?= experiments/baseline.yaml
+CLASSIFIER_MEASURE ?= $(wildcard ../shared/dev/dev.jsonl)
+.PHONY: classifier-model
+classifier-model: seed
+	nice -n 10 $(BIN)/disclosure train --config $(CLASSIFIER_CONFIG) --export models/classifier \
+	  $(foreach gold,$(CLASSIFIER_MEASURE),--measure $(gold))

@@ -7,7 +7,6 @@ pay for loading spaCy, scikit-learn or MLflow.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import typer
 
@@ -134,13 +133,14 @@ def classify(
     file: str = typer.Argument(..., help="JSON Lines file (raw or de-identified), or - for stdin"),
     output: str = typer.Option(..., "-o", "--output", help="output JSON Lines file, or -"),
     model: str | None = typer.Option(None, "--model", help="MODEL_URI (default: the shipped model)"),
+    workers: int | None = typer.Option(None, "--workers", min=1, help="worker processes (default: up to 2)"),
 ) -> None:
     """Suggest categories, moves and the disclosure turn: exit 0 when every line was valid, 1 otherwise."""
     from research.classify.commands import classify_file
 
     try:
         count, problems = classify_file(file, output, model, report=lambda p: typer.echo(str(p), err=True),
-                                        progress=sys.stderr.isatty())
+                                        progress=sys.stderr.isatty(), workers=workers)
     except FileNotFoundError as exc:
         typer.echo(f"{exc.filename or file}: file not found", err=True)
         raise typer.Exit(2) from None

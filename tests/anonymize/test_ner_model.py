@@ -6,10 +6,12 @@ import random
 
 import pytest
 import spacy
+from spacy.training import Example
 
 from research.anonymize.ner_training.augment import AppendEmoji, ChatAugmenter, Misspeller, StripPunctuation
-from research.anonymize.ner_training.calibrate import f_beta, shift_outside_bias
+from research.anonymize.ner_training.calibrate import RecallCalibrator, f_beta, shift_outside_bias
 from research.anonymize.ner_training.chat_templates import ChatExampleGenerator
+from research.anonymize.ner_training.evaluate import prf_scores
 from research.anonymize.ner_training.labels import load_label_scheme
 from research.anonymize.ner_training.lemmas import build_lemma_table
 from research.anonymize.ner_training.lexicon import load_lexicon
@@ -204,7 +206,18 @@ def test_emoji_copies_end_with_an_outside_token():
     assert copy.entity_spans() == [(1, 2, "PER")] and copy.tags[-1] == "O"
 
 
-# --------------------------------------------------------------------------- calibration and shipping
+# --------------------------------------------------------------------------- scoring, calibration, shipping
+
+
+def test_scores_count_exact_matches_and_leaks_separately():
+    vocab = spacy.blank("nb").vocab
+    words, spaces = ("Ola", "bor", "i", "Nord", "Odal"), (True, True, True, True, False)
+    gold = TaggedSentence(words, spaces, ("B-PER", "O", "O", "B-LOC", "I-LOC")).to_doc(vocab)
+    found = TaggedSentence(words, spaces, ("O", "O", "O", "B-LOC", "O")).to_doc(vocab)
+    scores = prf_scores([Example(found, gold)])
+    assert scores["entities"] == 2
+    assert scores["recall"] == 0.0 and scores["precision"] == 0.0  # «Nord» is not «Nord Odal»
+    assert scores["leak_rate"] == 0.5  # but it covers part of it: only Ola leaks
 
 
 def test_outside_bias_shift_trades_precision_for_recall_and_can_be_undone():
@@ -217,6 +230,15 @@ def test_outside_bias_shift_trades_precision_for_recall_and_can_be_undone():
     shift_outside_bias(nlp, trained)
     assert nlp.meta["outside_bias_shift"] == trained
     assert nlp.get_pipe("ner").model.get_ref("upper").get_param("b") == pytest.approx(bias, abs=1e-4)
+
+
+def test_calibration_takes_the_smallest_near_best_shift_that_keeps_leaks_under_the_cap():
+    calibrator = RecallCalibrator(grid=(0.0, 1.0, 2.0, 3.0), tolerance=0.001, max_leak=0.2)
+    calibrator.f_scores = {0.0: 0.70, 1.0: 0.7495, 2.0: 0.7502, 3.0: 0.7500}
+    calibrator.worst_leaks = {0.0: 0.30, 1.0: 0.22, 2.0: 0.19, 3.0: 0.15}
+    assert calibrator.choose() == 2.0  # 1.0 is near-best but leaks too much
+    calibrator.max_leak = 0.1
+    assert calibrator.choose() == 1.0  # no near-best shift is under the cap: the smallest near-best one
 
 
 def test_f_beta_weights_recall():

@@ -1,9 +1,10 @@
-"""Build the shipped pipeline: data -> ``spacy train`` -> lemmatizer and sentencizer -> scores -> swap in.
+"""Build the shipped pipeline: data -> ``spacy train`` -> lemmatizer, sentencizer -> recall calibration -> scores.
 
 The training corpus is NorNE train (bokmål + nynorsk, labels mapped), its
 chat-like copies (:mod:`augment`) and the invented chat examples
 (:mod:`chat_templates`). NorNE dev (as written and lowercased) picks the best
-checkpoint; it is never trained on. Intermediate files live in a temporary
+checkpoint and the recall calibration (:mod:`calibrate`); it is never
+trained on. Intermediate files live in a temporary
 folder; the finished pipeline is written next to the target and swapped in,
 so a reader never sees a half-written model.
 """
