@@ -70,6 +70,12 @@ PAGES: tuple[PageSpec, ...] = (
     # --- explorer pages (research.analysis) are registered below this line: Page.explore in
     # section "explore" (Page.export where a page downloads tables), the Models page Page.models
     # in section "models" ---
+    PageSpec("trends", "app_pages/trends.py", Page.explore, "explore", ":material/show_chart:"),
+    PageSpec("focus", "app_pages/focus.py", Page.explore, "explore", ":material/child_care:"),
+    PageSpec("disclosure", "app_pages/disclosure.py", Page.explore, "explore", ":material/timeline:"),
+    PageSpec("annual_report", "app_pages/annual_report.py", Page.explore, "explore", ":material/summarize:"),
+    PageSpec("agreement", "app_pages/agreement.py", Page.explore, "explore", ":material/handshake:"),
+    PageSpec("models", "app_pages/models.py", Page.models, "models", ":material/model_training:"),
     # --- administration ---
     PageSpec("users", "app_pages/users.py", Page.users, "admin", ":material/group:"),
     PageSpec("audit", "app_pages/audit.py", Page.audit, "admin", ":material/policy:"),

@@ -1,0 +1,66 @@
+"""What ``disclosure export trends`` and ``disclosure report`` do, and the
+audit entry every export leaves (from the command line or the app)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from research.analysis.export import export_bytes, format_of, write_atomic
+from research.analysis.report import annual_report
+from research.analysis.report_html import render_report
+from research.analysis.suppression import DEFAULT_THRESHOLD
+from research.analysis.trends import Filters, TrendTable, trend_table
+
+
+def parse_dimensions(text: str) -> list[str]:
+    """``month,category,age_group`` -> the dimension names (validated)."""
+    from research.analysis.dimensions import dimension
+
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names:
+        raise ValueError("give at least one dimension, e.g. --by month,category")
+    for name in names:
+        dimension(name)
+    return names
+
+
+def record_export(store, what: str, *, username: str | None, fmt: str, rows: int, via: str,
+                  by: Sequence[str] = (), year: int | None = None, threshold: int = DEFAULT_THRESHOLD) -> None:
+    """One audit entry per export: what, in which format, how many rows, by whom."""
+    from research.store import AuditAction
+
+    detail = {"table": what, "format": fmt, "rows": rows, "via": via, "threshold": threshold}
+    if by:
+        detail["by"] = list(by)
+    if year is not None:
+        detail["year"] = year
+    store.audit.record(AuditAction.export, username, **detail)
+
+
+def export_trends(store, by: Sequence[str], output: str | Path, *, year: int | None = None,
+                  threshold: int = DEFAULT_THRESHOLD, lang: str = "nb", username: str | None = None,
+                  via: str = "cli") -> TrendTable:
+    """Write the suppressed trend table by ``by`` to ``output`` (.csv or .xlsx)."""
+    fmt = format_of(output)
+    table = trend_table(store, by, Filters(year=year), threshold)
+    write_atomic(export_bytes(table, fmt, lang), output)
+    record_export(store, "trends", username=username, fmt=fmt, rows=len(table.long()), via=via, by=by, year=year,
+                  threshold=threshold)
+    return table
+
+
+def write_report(store, year: int, output: str | Path, *, threshold: int = DEFAULT_THRESHOLD, lang: str = "nb",
+                 username: str | None = None, via: str = "cli") -> Path:
+    """Write the year's annual report as one self-contained HTML file."""
+    if Path(output).suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"{output}: the report is HTML; name the file .html")
+    document = report_document(store, year, threshold=threshold, lang=lang)
+    path = write_atomic(document.encode("utf-8"), output)
+    record_export(store, "annual_report", username=username, fmt="html", rows=0, via=via, year=year,
+                  threshold=threshold)
+    return path
+
+
+def report_document(store, year: int, *, threshold: int = DEFAULT_THRESHOLD, lang: str = "nb") -> str:
+    return render_report(annual_report(store, year, threshold), lang)
