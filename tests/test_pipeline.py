@@ -231,7 +231,7 @@ def test_the_dask_engine_stores_what_the_local_engine_stores(deidentifier, tmp_p
         steps = research.pipeline.Steps(research.pipeline.load_deidentifier, HashSuggester)
         engine = research.pipeline.DaskEngine("processes", workers=2, window=2)
         report = research.pipeline.Pipeline(store, steps, engine, batch_size=2, progress=False).run(source)
-        assert report.stored == 8 and report.deidentifier == "research.anonymize.deidentify.Deidentifier"
+        assert report.stored == 8 and report.deidentifier.startswith("research.anonymize.deidentify.Deidentifier")
         assert snapshot(store) == local
 
 
