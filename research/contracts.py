@@ -411,6 +411,12 @@ def read_conversations(source: str | Path) -> tuple[list[Conversation], list[Pro
 # --------------------------------------------------------------------------- writing
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_jsonl(rows: Iterable[dict[str, Any]], target: str | Path) -> int:
     """Write rows as JSON Lines atomically: a crash leaves no half-written file.
 
@@ -432,6 +438,7 @@ def write_jsonl(rows: Iterable[dict[str, Any]], target: str | Path) -> int:
             for row in rows:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
                 count += 1
+        os.chmod(tmp, 0o666 & ~_current_umask())  # mkstemp makes 0600; outputs get the usual mode
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

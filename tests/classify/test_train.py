@@ -69,7 +69,14 @@ def _text_outside_pii(conversations: list[dict]) -> str:
 
 
 def _whole_word(value: str, text: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(value.lower())}(?!\w)", text) is not None
+    """``value`` (case-insensitive) in ``text`` with no letter or digit glued to it."""
+    needle, start = value.lower(), 0
+    while (at := text.find(needle, start)) >= 0:
+        before, after = text[at - 1 : at], text[at + len(needle) : at + len(needle) + 1]
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            return True
+        start = at + 1
+    return False
 
 
 def identifying_pii(conversations: list[dict]) -> set[str]:

@@ -145,3 +145,17 @@ def test_write_jsonl_is_atomic(tmp_path):
     assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
     assert write_jsonl([{"a": 1}, {"b": "æøå"}], target) == 2
     assert target.read_text(encoding="utf-8").splitlines()[1] == '{"b": "æøå"}'
+
+
+def test_written_files_get_the_usual_permissions(tmp_path):
+    target = tmp_path / "out.jsonl"
+    write_jsonl([{"a": 1}], target)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
