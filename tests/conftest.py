@@ -8,11 +8,13 @@ fails loudly, so a hidden model-hub, suffix-list or telemetry fetch is caught
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from pathlib import Path
 
 import pytest
 
+FAST_BCRYPT = 4  # the minimum bcrypt cost: tests hash many passwords
 SHARED_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "dev" / "dev.jsonl"
 
 
@@ -73,3 +75,39 @@ def shared_dev() -> Path:
     if not SHARED_DEV.exists():
         pytest.skip("../shared/dev is not beside this checkout")
     return SHARED_DEV
+
+
+# --------------------------------------------------------------------------- stores on both backends
+
+
+@pytest.fixture(scope="session")
+def pg_database():
+    """A PostgreSQL database made for this test session (per xdist worker), dropped after."""
+    from research.store.testing import postgres_available, temporary_database
+
+    if not postgres_available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not reachable on 127.0.0.1:5432: CI must test the store on it")
+        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+    with temporary_database() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, data_home):
+    """Each store test runs on SQLite (a temporary file) and on a fresh PostgreSQL schema."""
+    from research.store.testing import temporary_schema
+
+    if request.param == "sqlite":
+        yield f"sqlite:///{data_home / 'store' / 'disclosure.db'}"
+        return
+    with temporary_schema(request.getfixturevalue("pg_database")) as url:
+        yield url
+
+
+@pytest.fixture
+def store(db_url, data_home):
+    from research.store import open_store
+
+    with open_store(db_url, bcrypt_rounds=FAST_BCRYPT) as opened:
+        yield opened

@@ -118,35 +118,6 @@ def deidentifier():
     return Deidentifier()
 
 
-@pytest.fixture(scope="session")
-def pg_database():
-    from research.store.testing import postgres_available, temporary_database
-
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-    with temporary_database() as url:
-        yield url
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, data_home):
-    from research.store.testing import temporary_schema
-
-    if request.param == "sqlite":
-        yield f"sqlite:///{data_home / 'store' / 'disclosure.db'}"
-        return
-    with temporary_schema(request.getfixturevalue("pg_database")) as url:
-        yield url
-
-
-@pytest.fixture
-def store(db_url):
-    from research.store import open_store
-
-    with open_store(db_url, bcrypt_rounds=4) as opened:
-        yield opened
-
-
 class Counting:
     """Counts the conversations a wrapped de-identifier sees."""
 

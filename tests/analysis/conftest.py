@@ -8,32 +8,9 @@ import pytest
 from analysis_records import record
 
 from research.store import open_store
-from research.store.testing import postgres_available, temporary_database, temporary_schema
+from research.store.testing import temporary_schema
 
 FAST_BCRYPT = 4
-
-
-@pytest.fixture(scope="session")
-def pg_database():
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-    with temporary_database("analysis_test") as url:
-        yield url
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store' / 'disclosure.db'}"
-        return
-    with temporary_schema(request.getfixturevalue("pg_database")) as url:
-        yield url
-
-
-@pytest.fixture
-def store(db_url, data_home):
-    with open_store(db_url, bcrypt_rounds=FAST_BCRYPT) as opened:
-        yield opened
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
