@@ -66,14 +66,18 @@ class NameEvidence:
         return word.is_capitalized or word.lower in self.lexicon.surnames
 
 
-class FirstNameRecognizer(NorwegianRecognizer):
-    """Known first names, with a following surname when there is one."""
-
-    ENTITY = "PERSON"
+class NameAwareRecognizer(NorwegianRecognizer):
+    """A recognizer that weighs words with the shared :class:`NameEvidence`."""
 
     def __init__(self, lexicon: Lexicon | None = None):
         super().__init__(lexicon)
         self.evidence = NameEvidence(self.lexicon)
+
+
+class FirstNameRecognizer(NameAwareRecognizer):
+    """Known first names, with a following surname when there is one."""
+
+    ENTITY = "PERSON"
 
     def analyze(self, text: str, entities, nlp_artifacts=None) -> list[RecognizerResult]:
         tokens = words(text)
@@ -105,7 +109,7 @@ class FirstNameRecognizer(NorwegianRecognizer):
         return text[left.end : right.start] == " "
 
 
-class NameContextRecognizer(NorwegianRecognizer):
+class NameContextRecognizer(NameAwareRecognizer):
     """The word(s) after a cue that introduces a name."""
 
     ENTITY = "PERSON"
@@ -125,10 +129,6 @@ class NameContextRecognizer(NorwegianRecognizer):
         re.IGNORECASE,
     )
     GREETING = re.compile(r"(?<![\p{L}\p{N}])(?:hei|hallo|heisann|hey|takk|tusen\s+takk)[\s,]+", re.IGNORECASE)
-
-    def __init__(self, lexicon: Lexicon | None = None):
-        super().__init__(lexicon)
-        self.evidence = NameEvidence(self.lexicon)
 
     def analyze(self, text: str, entities, nlp_artifacts=None) -> list[RecognizerResult]:
         tokens = words(text)
@@ -160,17 +160,13 @@ class NameContextRecognizer(NorwegianRecognizer):
         return cued
 
 
-class SurnameRecognizer(NorwegianRecognizer):
+class SurnameRecognizer(NameAwareRecognizer):
     """Surnames on their own, in any case: known ones (Faker's Norwegian,
     Danish and Swedish lists) and the patronymic shape -sen/-son («bertelsen»,
     «Gustavsson»), unless the word is an inflected ordinary word («klassen»)."""
 
     ENTITY = "PERSON"
     PATRONYMIC = re.compile(r"\p{L}{3,}(?:sen|son)(?:s|'s|’s)?", re.IGNORECASE)
-
-    def __init__(self, lexicon: Lexicon | None = None):
-        super().__init__(lexicon)
-        self.evidence = NameEvidence(self.lexicon)
 
     def analyze(self, text: str, entities, nlp_artifacts=None) -> list[RecognizerResult]:
         lemmas = lemma_map(nlp_artifacts)

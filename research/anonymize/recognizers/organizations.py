@@ -9,10 +9,8 @@ from collections.abc import Iterable
 import regex as re
 from presidio_analyzer import RecognizerResult
 
-from research.anonymize.lexicon import Lexicon
-from research.anonymize.recognizers.base import NorwegianRecognizer
 from research.anonymize.recognizers.gazetteer import GazetteerRecognizer
-from research.anonymize.recognizers.names import NameEvidence
+from research.anonymize.recognizers.names import NameAwareRecognizer
 from research.anonymize.text import Word, is_sentence_start, lemma_map, words
 
 INSTITUTION = (
@@ -27,15 +25,11 @@ INSTITUTION = (
 CLUB_CODE = r"IL|SK|FK|IF|BK|IK|TIL|SIF|FIF|HK|IBK|(?i:il|if|sk|fk|bk)"  # the short ones in chat case too
 
 
-class InstitutionRecognizer(NorwegianRecognizer):
+class InstitutionRecognizer(NameAwareRecognizer):
     """One or two name words followed by an institution word or a club code."""
 
     ENTITY = "ORGANIZATION"
     SUFFIX = re.compile(rf"\s+(?:(?i:{INSTITUTION})|(?:{CLUB_CODE}))\b")
-
-    def __init__(self, lexicon: Lexicon | None = None):
-        super().__init__(lexicon)
-        self.evidence = NameEvidence(self.lexicon)
 
     def analyze(self, text: str, entities, nlp_artifacts=None) -> list[RecognizerResult]:
         tokens = words(text)

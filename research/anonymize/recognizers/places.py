@@ -8,10 +8,8 @@ from collections.abc import Iterable
 import regex as re
 from presidio_analyzer import RecognizerResult
 
-from research.anonymize.lexicon import Lexicon
-from research.anonymize.recognizers.base import NorwegianRecognizer
 from research.anonymize.recognizers.gazetteer import GazetteerRecognizer
-from research.anonymize.recognizers.names import NameEvidence
+from research.anonymize.recognizers.names import NameAwareRecognizer
 from research.anonymize.text import lemma_map, words
 
 
@@ -28,7 +26,7 @@ class PlaceGazetteerRecognizer(GazetteerRecognizer):
 HOUSE_NUMBER = re.compile(r" \d{1,4}(?: ?[A-Ha-h])?\b(?![.,]\d| ?(?:år|kr|%|timer|dager|uker)\b)")
 
 
-class PlaceContextRecognizer(NorwegianRecognizer):
+class PlaceContextRecognizer(NameAwareRecognizer):
     """The name after a verb of living or moving and a locative preposition."""
 
     ENTITY = "LOCATION"
@@ -38,10 +36,6 @@ class PlaceContextRecognizer(NorwegianRecognizer):
         r"(?:\s+(?:hit|dit|tilbake|hjem|heim))?\s+(?:i|på|til|fra|frå|ved|utenfor)\s+",
         re.IGNORECASE,
     )
-
-    def __init__(self, lexicon: Lexicon | None = None):
-        super().__init__(lexicon)
-        self.evidence = NameEvidence(self.lexicon)
 
     def analyze(self, text: str, entities, nlp_artifacts=None) -> list[RecognizerResult]:
         tokens = words(text)

@@ -7,14 +7,13 @@ import regex as re
 from presidio_analyzer import RecognizerResult
 
 from research.anonymize.lexicon import Lexicon
-from research.anonymize.recognizers.base import NorwegianRecognizer
-from research.anonymize.recognizers.names import NameEvidence
+from research.anonymize.recognizers.names import NameAwareRecognizer
 from research.anonymize.text import Word, is_sentence_start, lemma_map, words
 
 LOCATIVE = re.compile(r"\b(?:i|på|fra|frå|til|ved|mot|utenfor|rundt|nær)\s+$", re.IGNORECASE)
 
 
-class ProperNounRecognizer(NorwegianRecognizer):
+class ProperNounRecognizer(NameAwareRecognizer):
     """Capitalised words (runs of them) that do not start a sentence, are not
     ordinary words, function words, acronyms or allow-listed; LOCATION after a
     locative preposition or when a known place, PERSON otherwise."""
@@ -25,7 +24,6 @@ class ProperNounRecognizer(NorwegianRecognizer):
     def __init__(self, lexicon: Lexicon | None = None):
         super().__init__(lexicon)
         self.supported_entities = ["PERSON", "LOCATION"]
-        self.evidence = NameEvidence(self.lexicon)
 
     def analyze(self, text: str, entities, nlp_artifacts=None) -> list[RecognizerResult]:
         tokens = words(text)
