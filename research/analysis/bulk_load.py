@@ -20,7 +20,9 @@ from typing import Any
 from sqlalchemy import insert
 
 from research.contracts import load_taxonomy
-from research.store.models import Conversation, Kind, Message, Suggestion, utcnow
+from research.store.current import current_label_rows
+from research.store.labels import CurrentLabels, DisclosureLabel, Label, Source
+from research.store.models import Conversation, CurrentCategory, CurrentMove, Kind, Message, Suggestion, utcnow
 from research.store.records import local_wall_clock
 
 GOLD_MODEL = ("gold", "1")
@@ -38,8 +40,18 @@ def _time(value: str | datetime | None) -> datetime | None:
     return local_wall_clock(moment)
 
 
+def machine_labels(conversation: dict[str, Any]) -> CurrentLabels:
+    """The current labels while no counsellor has decided: the gold ones, as suggested."""
+    machine = Label(True, Source.machine, 1.0)
+    turn = conversation.get("disclosure_turn")
+    moves = {i: {code: machine for code in m.get("moves") or []} for i, m in enumerate(conversation["messages"])}
+    return CurrentLabels({code: machine for code in conversation.get("categories") or []}, moves,
+                         DisclosureLabel(turn, Source.machine, 1.0 if turn is not None else 0.0))
+
+
 def rows_of(conversation: dict[str, Any], model: tuple[str, str] = GOLD_MODEL) -> tuple[dict, list[dict], list[dict]]:
-    """The conversation, message and suggestion rows of one labelled conversation."""
+    """The conversation, message and suggestion rows of one labelled conversation
+    (the conversation row carries its current disclosure label)."""
     tax = load_taxonomy()
     cid = conversation["conversation_id"]
     started = _time(conversation["started_at"])
@@ -61,6 +73,7 @@ def rows_of(conversation: dict[str, Any], model: tuple[str, str] = GOLD_MODEL) -
     suggestions += [{**common, "kind": Kind.move, "code": code, "message_index": i, "score": 1.0, "suggested": True}
                     for i, m in enumerate(messages) for code in m.get("moves") or []]
     turn = conversation.get("disclosure_turn")
+    conv.update(current_label_rows(cid, machine_labels(conversation))[2])
     suggestions.append({**common, "kind": Kind.disclosure, "code": None, "message_index": turn,
                         "score": 1.0 if turn is not None else 0.0, "suggested": turn is not None})
     return conv, message_rows, suggestions
@@ -77,15 +90,21 @@ def load(store, conversations: Iterable[dict[str, Any]], *, model: tuple[str, st
     """Insert labelled conversations (contract dicts with gold labels); returns how many."""
     count = 0
     for chunk in _batches(conversations, batch):
-        convs, messages, suggestions = [], [], []
+        convs, messages, suggestions, categories, moves = [], [], [], [], []
         for conversation in chunk:
             c, m, s = rows_of(conversation, model)
             convs.append(c)
             messages.extend(m)
             suggestions.extend(s)
+            current_categories, current_moves, _ = current_label_rows(c["id"], machine_labels(conversation))
+            categories.extend(current_categories)
+            moves.extend(current_moves)
         with store.sessions.writing() as session:
             session.execute(insert(Conversation), convs)
             session.execute(insert(Message), messages)
             session.execute(insert(Suggestion), suggestions)
+            for table, rows in ((CurrentCategory, categories), (CurrentMove, moves)):
+                if rows:
+                    session.execute(insert(table), rows)
         count += len(chunk)
     return count

@@ -132,12 +132,13 @@ def move_counts(store, filters: Filters | None = None, k: int = DEFAULT_K) -> Mo
         window = and_(index >= moves.c.reference - k, index < moves.c.reference)
         followed = and_(moves.c.d_turn.is_not(None), index >= moves.c.d_turn - k)
         keys = [moves.c.code.label("move"), moves.c.disclosed, moves.c.d_age]
-        # one row per conversation and move first (a grouping, not COUNT DISTINCT, which sorts)
+        # one row per conversation and move first (a grouping, not COUNT DISTINCT,
+        # which sorts), grouped in the order the moves are read: no sort either
         per_conversation = (
             select(*keys, moves.c.conversation_id,
                    func.max(case((window, 1), else_=0)).label("window"),
                    func.max(case((followed, 1), else_=0)).label("followed"))
-            .group_by(*keys, moves.c.conversation_id).subquery())
+            .group_by(moves.c.conversation_id, moves.c.code, moves.c.disclosed, moves.c.d_age).subquery())
         c = per_conversation.c
         counted = (select(c.move, c.disclosed, c.d_age, func.sum(c.window).label("window"),
                           func.count().label("eligible"), func.sum(c.followed).label("followed"))

@@ -16,8 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from research.contracts import load_taxonomy
-from research.store.labels import category_labels_query, derive_labels
-from research.store.models import Conversation, Kind, Message, Review, Suggestion
+from research.store.current import write_current_labels
+from research.store.labels import derive_labels
+from research.store.models import Conversation, CurrentCategory, Kind, Message, Review, Suggestion
 from research.store.records import ConversationRecord, MachineSuggestions, local_wall_clock
 from research.store.session import Sessions
 from research.store.views import ConversationSummary, ConversationView, MessageView, ReviewRecord, SuggestionView
@@ -46,9 +47,8 @@ class ConversationFilter:
         if self.reviewed is not None:
             query = query.where(Conversation.label_version > 0 if self.reviewed else Conversation.label_version == 0)
         if self.category is not None:
-            labels = category_labels_query().subquery()
             query = query.where(Conversation.id.in_(
-                select(labels.c.conversation_id).where(labels.c.code == self.category, labels.c.label)))
+                select(CurrentCategory.conversation_id).where(CurrentCategory.code == self.category)))
         return query
 
 
@@ -102,7 +102,10 @@ class Conversations:
             with self._sessions.writing() as session:
                 if session.get(Conversation, record.id) is not None:
                     return False
-                session.add(_row(record, run_id))
+                conversation = _row(record, run_id)
+                session.add(conversation)
+                session.flush()  # suggestion ids: derive_labels orders by them
+                write_current_labels(session, record.id, derive_labels(conversation.suggestions, []))
         except IntegrityError:  # another process stored the same id meanwhile
             return False
         return True

@@ -1,11 +1,13 @@
-"""The current labels of conversations, derived, never stored.
+"""The current labels of conversations, derived from suggestions and reviews.
 
 For every label key — a category of the conversation, a move of one message,
 the conversation's disclosure turn — the latest human decision wins; without
-one, the machine's suggestion (above its threshold) stands. Two
-implementations of the same rule: :func:`derive_labels` for one conversation
-in Python (the review page), and SQL queries for aggregating over all of them
-(the analysis room). A test keeps the two in agreement.
+one, the machine's suggestion (above its threshold) stands. The rule is
+:func:`derive_labels`, for one conversation in Python. Its result is also
+stored, rewritten with every write (:mod:`research.store.current`), for the
+analysis room to count from. The SQL queries below apply the same rule to
+every conversation at once, from the suggestions and reviews themselves (the
+store's tables of record): tests keep all three in agreement.
 """
 
 from __future__ import annotations

@@ -112,6 +112,10 @@ class Conversation(Base):
     model_version: Mapped[str | None] = mapped_column(String(64))
     # Bumped by every saved review: the optimistic-concurrency token.
     label_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The current disclosure label (see CurrentCategory): the turn (null: none)
+    # and who set it (null: neither the machine nor a counsellor said anything).
+    disclosure_turn: Mapped[int | None] = mapped_column(Integer)
+    disclosure_source: Mapped[str | None] = mapped_column(String(8))
     ingested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     run_id: Mapped[str | None] = mapped_column(ForeignKey("ingest_runs.id"))
 
@@ -163,6 +167,40 @@ class Suggestion(Base):
         Index("ix_suggestions_lookup", "conversation_id", "kind", "code"),
         Index("ix_suggestions_code", "kind", "code", "suggested"),
     )
+
+
+class CurrentCategory(Base):
+    """A category label that currently holds, with who set it (human | machine).
+
+    The current labels are derived from suggestions and reviews
+    (:func:`research.store.labels.derive_labels`); these tables and the two
+    ``disclosure_*`` columns of ``conversations`` hold the result, rewritten
+    for a conversation in the same transaction as every write that changes it
+    (:mod:`research.store.current`), so that counting over 100,000
+    conversations is a plain indexed aggregation."""
+
+    __tablename__ = "current_categories"
+
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    source: Mapped[str] = mapped_column(String(8))
+
+    __table_args__ = (Index("ix_current_categories_code", "code", "conversation_id"), {"sqlite_with_rowid": False})
+
+
+class CurrentMove(Base):
+    """A move label that currently holds on one message (see CurrentCategory).
+    Keyed conversation, code, message: one conversation's occurrences of a move
+    are adjacent, which is the order the precursor counts read them in."""
+
+    __tablename__ = "current_moves"
+
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    message_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(8))
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
 
 class User(Base):
@@ -233,6 +271,6 @@ class AuditEntry(Base):
 
 
 __all__ = [
-    "AuditEntry", "Base", "Conversation", "DecisionType", "IngestRun", "Kind",
+    "AuditEntry", "Base", "Conversation", "CurrentCategory", "CurrentMove", "DecisionType", "IngestRun", "Kind",
     "Message", "Review", "ReviewAssignment", "Role", "Suggestion", "User", "utcnow",
 ]

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from research.contracts import load_taxonomy
 from research.store.audit import AuditAction, AuditLog
+from research.store.current import refresh_current_labels
 from research.store.labels import AT_TURN
 from research.store.models import Conversation, DecisionType, Kind, Message, Review, Suggestion, User
 from research.store.roles import Page, can_open
@@ -171,6 +172,7 @@ class Reviews:
             AuditLog.add(session, AuditAction.review, reviewer, conversation=conversation_id,
                          decisions=len(rows), version=seen_version + 1)
             session.flush()  # assigns the review ids
+            refresh_current_labels(session, conversation_id)
             return SavedDecisions(conversation_id, seen_version + 1, tuple(ReviewRecord.of(r) for r in rows))
 
     def history(self, conversation_id: str, *, since_version: int = 0) -> list[ReviewRecord]:

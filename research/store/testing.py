@@ -81,8 +81,9 @@ def temporary_schema(database_url: str, prefix: str = "t") -> Iterator[str]:
 
 def sample_record(cid: str, *, n_messages: int = 4, started_at: str = "2024-03-14T19:22:00", age: int | None = 12,
                 model: str = "test-model/1", suggested: tuple[str, ...] = ("vold_foreldre",),
-                disclosure_turn: int | None = 1, channel: str = "chat") -> ConversationRecord:
-    """A small de-identified conversation (counsellor and user take turns) with suggestions."""
+                disclosure_turn: int | None = 1, channel: str = "chat", classified: bool = True) -> ConversationRecord:
+    """A small de-identified conversation (counsellor and user take turns) with
+    suggestions, unless not ``classified``."""
     tax = load_taxonomy()
     start = datetime.fromisoformat(started_at)
     speakers = ["counsellor" if i % 2 == 0 else "user" for i in range(n_messages)]
@@ -92,6 +93,8 @@ def sample_record(cid: str, *, n_messages: int = 4, started_at: str = "2024-03-1
                       "sent_at": (start + timedelta(minutes=i)).isoformat()} for i, s in enumerate(speakers)],
         "deidentified": True,
     })
+    if not classified:
+        return ConversationRecord(conversation, None)
     scores = {code: (0.9 if code in suggested else 0.1) for code in tax.category_codes}
     moves = [[{"code": tax.moves_for(s)[i % len(tax.moves_for(s))], "score": 0.8}] for i, s in enumerate(speakers)]
     suggestions = MachineSuggestions.from_contract(

@@ -10,7 +10,7 @@ from research.contracts import Conversation, load_taxonomy
 from research.corpus.synth import generate
 from research.store import ConversationRecord, MachineSuggestions, open_store
 from research.store.models import Conversation as ConversationRow
-from research.store.models import Message, Suggestion
+from research.store.models import CurrentCategory, CurrentMove, Message, Suggestion
 
 
 def through_the_store_api(conversation: dict) -> ConversationRecord:
@@ -46,3 +46,6 @@ def test_bulk_rows_match_the_store_api(tmp_path, monkeypatch):
         ours, theirs = (table(s, Suggestion, ["id", "created_at"]).sort_values(key).reset_index(drop=True)
                         for s in (bulk, api))
         assert ours.equals(theirs)
+        for current in (CurrentCategory, CurrentMove):  # the stored current labels, too
+            assert table(api, current, []).equals(table(bulk, current, []))
+            assert len(table(bulk, current, [])) > 0

@@ -9,12 +9,13 @@ from collections import Counter, defaultdict
 
 import pandas as pd
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from research.contracts import load_taxonomy
 from research.store import Decision, Kind, ReviewError, Source, StaleLabelsError
-from research.store.models import Review
+from research.store.models import Conversation as ConversationRow
+from research.store.models import CurrentCategory, CurrentMove, Review
 
 
 def test_the_latest_decision_wins_and_the_machine_fills_the_rest(store, record_factory, counsellors):
@@ -246,3 +247,74 @@ def test_the_review_count_matches_label_versions(store, record_factory, counsell
     with store.sessions.reading() as session:
         assert session.scalar(select(func.count()).select_from(Review)) == 2
     assert store.conversations.get("C7").label_version == 1  # one save, one version
+
+
+def _stored_current_labels(store) -> dict[str, tuple]:
+    """Per conversation, what the store holds as its current labels."""
+    with store.engine.connect() as conn:
+        categories = conn.execute(select(CurrentCategory.conversation_id, CurrentCategory.code,
+                                         CurrentCategory.source)).all()
+        moves = conn.execute(select(CurrentMove.conversation_id, CurrentMove.message_index, CurrentMove.code,
+                                    CurrentMove.source)).all()
+        disclosures = conn.execute(select(ConversationRow.id, ConversationRow.disclosure_turn,
+                                          ConversationRow.disclosure_source)).all()
+    stored = {cid: (set(), set(), (turn, source)) for cid, turn, source in disclosures}
+    for cid, *rest in categories:
+        stored[cid][0].add(tuple(rest))
+    for cid, *rest in moves:
+        stored[cid][1].add(tuple(rest))
+    return stored
+
+
+def _derived_current_labels(store, conversation_id: str) -> tuple:
+    labels = store.conversations.get(conversation_id).labels
+    return ({(code, label.source.value) for code, label in labels.categories.items() if label.present},
+            {(index, code, label.source.value) for index, per in labels.moves.items()
+             for code, label in per.items() if label.present},
+            (labels.disclosure.turn, labels.disclosure.source.value if labels.disclosure.source else None))
+
+
+def test_stored_current_labels_follow_every_write(store, record_factory, counsellors):
+    """What the analysis room counts (the stored current labels) is the rule
+    applied to one conversation, after storing it and after every review."""
+    rng = random.Random(11)
+    tax = load_taxonomy()
+    ids = [f"S{i:02d}" for i in range(12)]
+    for cid in ids:
+        store.conversations.add(record_factory(cid, n_messages=rng.randint(2, 6),
+                                               suggested=tuple(rng.sample(tax.category_codes[:6], rng.randint(0, 2))),
+                                               disclosure_turn=rng.choice([None, 1])))
+    store.conversations.add(record_factory("UNCLASSIFIED", classified=False))
+    before = _stored_current_labels(store)
+    assert before["UNCLASSIFIED"] == (set(), set(), (None, None))
+    _random_reviews(store, rng, ids, counsellors)
+    after = _stored_current_labels(store)
+    assert after != before  # the reviews changed labels, and the stored ones followed
+    for cid in [*ids, "UNCLASSIFIED"]:
+        assert after[cid] == _derived_current_labels(store, cid), cid
+    sources = {source for categories, _, _ in after.values() for _, source in categories}
+    assert sources == {"human", "machine"}
+
+
+def test_the_migration_fills_current_labels_of_an_older_store(store, record_factory, counsellors):
+    """A store from before the stored current labels (revision 0001) gets them
+    filled on upgrade, equal to what the store writes itself."""
+    from alembic import command
+
+    from research.store.migrate import alembic_config
+
+    rng = random.Random(5)
+    tax = load_taxonomy()
+    ids = [f"M{i:02d}" for i in range(10)]
+    for cid in ids:
+        store.conversations.add(record_factory(cid, n_messages=rng.randint(2, 6),
+                                               suggested=tuple(rng.sample(tax.category_codes[:6], rng.randint(0, 2))),
+                                               disclosure_turn=rng.choice([None, 1])))
+    _random_reviews(store, rng, ids, counsellors)
+    written = _stored_current_labels(store)
+    with store.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0001")
+    with store.engine.begin() as conn:
+        assert "current_moves" not in inspect(conn).get_table_names()
+        command.upgrade(alembic_config(conn), "head")
+    assert _stored_current_labels(store) == written
