@@ -258,7 +258,7 @@ def export_trends(
                                                           "age_group, gender, channel, hour, contact_type"),
     year: int | None = typer.Option(None, "--year", help="only this year"),
     output: str = typer.Option(..., "-o", "--output", help="FILE.csv or FILE.xlsx"),
-    threshold: int = typer.Option(5, "--threshold", min=1, help="hide counts from 1 to threshold-1"),
+    threshold: int = typer.Option(5, "--threshold", min=1, help="hide counts from 1 to the threshold"),
     lang: str = typer.Option("nb", "--lang", help="labels in nb or en"),
 ) -> None:
     """Trend table by the given dimensions, small counts suppressed (hidden cells are ':')."""
@@ -272,7 +272,7 @@ def export_trends(
     except ValueError as exc:
         typer.echo(f"export trends: {exc}", err=True)
         raise typer.Exit(2) from None
-    typer.echo(f"{len(table.long())} rows written to {output} (counts 1..{threshold - 1} and their "
+    typer.echo(f"{len(table.long())} rows written to {output} (counts 1..{threshold} and their "
                "complements shown as ':')", err=True)
 
 
@@ -280,7 +280,7 @@ def export_trends(
 def report(
     year: int = typer.Option(..., "--year", help="the report's year"),
     output: str = typer.Option(..., "-o", "--output", help="FILE.html"),
-    threshold: int = typer.Option(5, "--threshold", min=1, help="hide counts from 1 to threshold-1"),
+    threshold: int = typer.Option(5, "--threshold", min=1, help="hide counts from 1 to the threshold"),
     lang: str = typer.Option("nb", "--lang", help="nb or en"),
 ) -> None:
     """The annual report's key-figure tables with charts, as one self-contained HTML file."""

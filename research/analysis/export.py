@@ -60,7 +60,7 @@ def export_frame(table: TrendTable, lang: str = "nb") -> pd.DataFrame:
 
 
 def about(table: TrendTable, lang: str = "nb") -> list[str]:
-    low = table.table.threshold - 1
+    low = table.table.threshold
     return [line.format(low=low, symbol=SUPPRESSED) for line in _ABOUT[lang]]
 
 

@@ -214,11 +214,11 @@ def corrected_prevalence(store, filters=None, *, rates: Mapping[str, ErrorRates]
     :meth:`ErrorRates.from_evaluation` on ``disclosure evaluate --json``); by
     default measured on the conversations counsellors coded. The raw counts are
     the Trends page's (the same query, suppressed the same way); where one is
-    hidden, so is its estimate, and so is an estimate that rounds to 1 up to
-    ``threshold - 1``. Estimates are rounded to whole conversations.
+    hidden, so is its estimate, and so is an estimate that rounds to a small
+    count (:func:`~research.analysis.suppression.is_small`). Estimates are rounded to whole conversations.
     """
     from research.analysis.dimensions import categories_with_parents
-    from research.analysis.suppression import DEFAULT_THRESHOLD
+    from research.analysis.suppression import DEFAULT_THRESHOLD, is_small
     from research.analysis.trends import Filters, _grouped_counts, _Plan
 
     filters = Filters(**{**(filters or Filters()).active(), "category": None})
@@ -233,7 +233,7 @@ def corrected_prevalence(store, filters=None, *, rates: Mapping[str, ErrorRates]
     table = table.reindex(shown.index)
     estimate = table["estimate"].round()
     # hidden with its raw count, and an estimate that is itself a small count
-    hidden = (shown["count"].isna() | ((estimate >= 1) & (estimate < threshold))).to_numpy()
+    hidden = (shown["count"].isna() | is_small(estimate, threshold)).to_numpy()
     out = pd.DataFrame({"code": shown.index, "count": shown["count"].to_numpy(),
                         "human": shown["human"].to_numpy(), "machine": shown["machine"].to_numpy()})
     for column in ("estimate", "low", "high"):

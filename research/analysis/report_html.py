@@ -134,7 +134,7 @@ def render_report(report: AnnualReport, lang: str = "nb") -> str:
     text = TEXT[lang]
     group = label(report.focus_group, lang)
     parts = [f"<h1>{html.escape(text['title'].format(year=report.year))}</h1>",
-             f"<p class='note'>{html.escape(text['generated'].format(at=datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC'), low=report.threshold - 1, symbol=SUPPRESSED))}</p>"]
+             f"<p class='note'>{html.escape(text['generated'].format(at=datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC'), low=report.threshold, symbol=SUPPRESSED))}</p>"]
     categories = report.tables["categories_by_age"].long()
     overall = categories[categories["age_group"] == TOTAL]
     human, counted = overall["human"].astype("Float64").sum(), overall["count"].astype("Float64").sum()

@@ -3,14 +3,16 @@
 :func:`suppress` takes a count table in long form (one column per dimension
 plus ``count``) and hides
 
-* **primary** cells: counts from 1 to ``threshold - 1`` (default threshold 5);
+* **primary** cells: counts from 1 up to and including ``threshold`` (default
+  5), :func:`is_small`. "Under the threshold" and "between 1 and the
+  threshold" are both read in use; hiding the threshold itself satisfies both;
 * **secondary** (complementary) cells: further counts that would let a hidden
   one be recomputed from the table's sums — its row or column totals, the
   parent categories that are sums of their sub-categories, overlapping groups
   such as age 5–13 = 5–10 + 11–13.
 
 Zero stays visible as 0: a zero tells nothing about any person, and the
-helpline's report shows zeros. So no shown cell ever holds 1..threshold-1.
+helpline's report shows zeros. So no shown cell ever holds 1..threshold.
 
 How the sums are known: ``sums`` says, per dimension, which levels are sums of
 which others (``{"month": {"total": (...12 months)}, "category": {"vold":
@@ -50,7 +52,13 @@ from scipy import sparse
 from scipy.linalg import qr
 from threadpoolctl import threadpool_limits
 
-DEFAULT_THRESHOLD = 5
+DEFAULT_THRESHOLD = 5  # counts 1..5 are never shown
+
+
+def is_small(counts, threshold: int = DEFAULT_THRESHOLD):
+    """The primary rule: a count from 1 to ``threshold`` (zeros are shown)."""
+    return (counts >= 1) & (counts <= threshold)
+
 SUPPRESSED = ":"  # what a hidden count shows, as in Statistics Norway's tables
 COUNT = "count"
 
@@ -117,8 +125,8 @@ def suppress(table: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD, *, sums: S
     there are hidden here too, and cells shown there are never chosen here as
     complements, so the two tables hide the same cells.
     """
-    if threshold < 1:
-        raise ValueError(f"threshold must be at least 1, got {threshold}")
+    if threshold < 0:
+        raise ValueError(f"threshold must not be negative, got {threshold}")
     sums = {dim: dict(levels) for dim, levels in (sums or {}).items()}
     dims = tuple(c for c in table.columns if c != value)
     for dim in sums:
@@ -130,7 +138,7 @@ def suppress(table: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD, *, sums: S
         raise ValueError("counts must not be negative")
     relations = _relations(cube, dims, sums)
     aggregate = _aggregate_cells(cube, sums)
-    hidden = (counts > 0) & (counts < threshold)
+    hidden = is_small(counts, threshold)
     hidden[_positions(cube, dims, hide)] = True
     aggregate[_positions(cube, dims, keep)] = _NEVER
     hidden = _Complements(counts, hidden, relations, aggregate).run()

@@ -53,7 +53,7 @@ def precursor_store(module_store):
 
 def test_odds_ratio_of_a_move_before_disclosure(precursor_store):
     assert reference_position(precursor_store) == pytest.approx(5 / 7)
-    result = precursor_odds(precursor_store, k=3, threshold=1)
+    result = precursor_odds(precursor_store, k=3, threshold=0)
     row = result.odds.set_index(["move", "age_group"]).loc[("C_DIRECT_Q", "total")]
     assert (row.a, row.b, row.c, row.d) == (5, 1, 2, 6)  # the one at message 6 is outside the window
     assert row.estimate == pytest.approx(15.0)
@@ -66,7 +66,7 @@ def test_odds_ratio_of_a_move_before_disclosure(precursor_store):
 
 
 def test_a_wider_window_sees_more(precursor_store):
-    row = precursor_odds(precursor_store, k=5, threshold=1).odds.set_index(["move", "age_group"])
+    row = precursor_odds(precursor_store, k=5, threshold=0).odds.set_index(["move", "age_group"])
     # window of five before message 5 (0-4) for every conversation: C_OPEN_Q at 2 now counts too
     assert (row.loc[("C_OPEN_Q", "total"), "c"], row.loc[("C_OPEN_Q", "total"), "d"]) == (5, 3)
 
@@ -76,16 +76,16 @@ def test_small_counts_hide_the_odds_ratio(precursor_store):
     row = result.odds.set_index(["move", "age_group"]).loc[("C_DIRECT_Q", "total")]
     assert math.isnan(row.estimate)
     shown = result.counts.frame["count"].dropna().astype(int)
-    assert not shown.between(1, 4).any()
+    assert not shown.between(1, 5).any()
 
 
 def test_share_of_conversations_with_a_disclosure_within_k(precursor_store):
-    shares = disclosure_within_k(precursor_store, k=3, threshold=1).shares.set_index(["move", "age_group"])
+    shares = disclosure_within_k(precursor_store, k=3, threshold=0).shares.set_index(["move", "age_group"])
     row = shares.loc[("C_DIRECT_Q", "total")]
     assert (row.followed, row.occurrences) == (5, 8)  # d0-d4 followed; n0, n1, n2 not
     assert row.share == pytest.approx(5 / 8)
     assert shares.loc[("C_VALIDATE", "total"), "occurrences"] == 14
-    closer = disclosure_within_k(precursor_store, k=1, threshold=1).shares.set_index(["move", "age_group"])
+    closer = disclosure_within_k(precursor_store, k=1, threshold=0).shares.set_index(["move", "age_group"])
     assert closer.loc[("C_VALIDATE", "total"), "followed"] == 0  # message 4 is never C_VALIDATE in d0-d5
 
 

@@ -34,7 +34,7 @@ def double_coded(module_store):
 
 
 def test_agreement_between_counsellors(double_coded):
-    table = agreement_table(double_coded, threshold=1).set_index("code")
+    table = agreement_table(double_coded, threshold=0).set_index("code")
     mobbing = table.loc["mobbing"]
     assert mobbing["units"] == 10
     assert mobbing["kappa"] == pytest.approx(0.6) and mobbing["alpha"] == pytest.approx(0.62)
@@ -43,7 +43,7 @@ def test_agreement_between_counsellors(double_coded):
 
 
 def test_agreement_between_model_and_counsellors(double_coded):
-    mobbing = agreement_table(double_coded, with_model=True, threshold=1).set_index("code").loc["mobbing"]
+    mobbing = agreement_table(double_coded, with_model=True, threshold=0).set_index("code").loc["mobbing"]
     assert mobbing["units"] == 10 and mobbing["kappa"] == pytest.approx(1.0)  # anna agrees with the model
 
 

@@ -64,11 +64,11 @@ def check(result, original: pd.DataFrame, dims: list[str], sums: dict, threshold
     truth = merged["count_true"].fillna(0).astype(int).to_numpy()
     hidden = frame["suppressed"].to_numpy()
     shown = frame["count"]
-    # 1. no visible cell holds a count from 1 to threshold - 1
+    # 1. no visible cell holds a count from 1 to the threshold
     visible = shown[~hidden].astype(int).to_numpy()
-    assert not ((visible >= 1) & (visible < threshold)).any()
+    assert not ((visible >= 1) & (visible <= threshold)).any()
     # 2. every such count is hidden, and hidden cells carry no number
-    assert hidden[(truth >= 1) & (truth < threshold)].all()
+    assert hidden[(truth >= 1) & (truth <= threshold)].all()
     assert shown[hidden].isna().all()
     # 3. visible cells are the true counts
     assert (visible == truth[~hidden]).all()
@@ -161,7 +161,15 @@ def test_bad_input_is_refused():
     with pytest.raises(ValueError, match="dimension 'col'"):
         suppress(pd.DataFrame({"row": ["a"], "count": [1]}), sums={"col": {"t": ("a",)}})
     with pytest.raises(ValueError, match="threshold"):
-        suppress(pd.DataFrame({"row": ["a"], "count": [1]}), threshold=0)
+        suppress(pd.DataFrame({"row": ["a"], "count": [1]}), threshold=-1)
+
+
+def test_the_threshold_itself_is_hidden_and_zero_hides_nothing():
+    table = pd.DataFrame({"row": ["a", "b", "c", "total"], "count": [5, 6, 0, 11]})
+    shown = suppress(table, 5, sums={"row": {"total": ("a", "b", "c")}}).frame.set_index("row")["count"]
+    assert pd.isna(shown["a"]) and shown["c"] == 0
+    assert pd.isna(shown["b"]) or pd.isna(shown["total"])  # a's complement: it would be total - b - c
+    assert suppress(table, 0).frame["count"].tolist() == [5, 6, 0, 11]
 
 
 def test_cell_fixed_by_several_lines_together_is_protected():
