@@ -64,6 +64,9 @@ class Deidentifier(Protocol):
 
 
 class Suggester(Protocol):
+    """May also have ``decision_thresholds`` (research.classify's model does): the
+    store then measures its uncertainty margin against the model's real thresholds."""
+
     def suggest(self, conversations: list[Conversation]) -> list[dict[str, Any]]: ...
 
 
@@ -136,10 +139,11 @@ class Steps:
         _MODELS.pop(self._token, None)
 
     def __call__(self, batch: list[Parsed]) -> BatchResult:
-        deidentifier, _ = self.models()
+        deidentifier, suggester = self.models()
         result = BatchResult(deidentifier=describe(deidentifier))
+        thresholds = getattr(suggester, "decision_thresholds", None)
         for parsed, deidentified, classified in self._each_or_isolate(batch, result):
-            self._record(parsed, deidentified, classified, result)
+            self._record(parsed, deidentified, classified, thresholds, result)
         return result
 
     def _run(self, batch: list[Parsed]) -> list[tuple[Parsed, Conversation, dict]]:
@@ -163,9 +167,10 @@ class Steps:
                                                f"could not be processed ({type(exc).__name__})"))
         return done
 
-    def _record(self, parsed: Parsed, deidentified: Conversation, classified: dict, result: BatchResult) -> None:
+    def _record(self, parsed: Parsed, deidentified: Conversation, classified: dict, thresholds: dict | None,
+                result: BatchResult) -> None:
         try:
-            suggestions = MachineSuggestions.from_classified(classified, len(deidentified.messages))
+            suggestions = MachineSuggestions.from_classified(classified, len(deidentified.messages), thresholds)
         except SuggestionFormatError as exc:
             result.problems.append(Problem(self.source, parsed.line, exc.field, exc.reason))
             return

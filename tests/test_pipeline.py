@@ -237,6 +237,28 @@ def test_a_conversation_the_models_fail_on_is_reported_and_the_rest_stored(store
     assert [str(p) for p in problems] == [f"{late}:1: suggestions.categories[0].code: unknown code 'vold'"]
 
 
+def test_the_store_measures_the_margin_against_the_suggesters_own_thresholds(store, deidentifier, tmp_path):
+    from sqlalchemy import select
+
+    from research.store.models import Conversation, Kind, Suggestion
+
+    class WithThresholds(HashSuggester):
+        decision_thresholds = {"category_thresholds": dict.fromkeys(load_taxonomy().category_codes, 0.8),
+                               "disclosure_threshold": 0.5}
+
+    rows, _ = helpline_conversations(4, seed=5)
+    run, problems = pipeline(store, deidentifier, WithThresholds())
+    assert run.run(write_jsonl(tmp_path / "in.jsonl", rows)).stored == 4 and problems == []
+    with store.engine.connect() as conn:
+        margins = dict(conn.execute(select(Conversation.id, Conversation.margin)).all())
+        scores = conn.execute(select(Suggestion.conversation_id, Suggestion.kind, Suggestion.score)
+                              .where(Suggestion.kind != Kind.move)).all()
+    expected = {cid: 1.0 for cid in margins}
+    for cid, kind, score in scores:
+        expected[cid] = min(expected[cid], abs(score - (0.8 if kind == Kind.category else 0.5)))
+    assert margins == pytest.approx(expected)
+
+
 def test_the_store_refuses_what_the_de_identifier_did_not_mark(store, tmp_path):
     class PassThrough:
         """A wiring mistake: hands the raw conversations on."""

@@ -22,6 +22,7 @@ from sqlalchemy import insert
 from research.contracts import load_taxonomy
 from research.store.current import current_label_rows
 from research.store.labels import CurrentLabels, DisclosureLabel, Label, Source
+from research.store.margins import margin_of_rows
 from research.store.models import Conversation, CurrentCategory, CurrentMove, Kind, Message, Suggestion, utcnow
 from research.store.records import local_wall_clock
 
@@ -76,6 +77,7 @@ def rows_of(conversation: dict[str, Any], model: tuple[str, str] = GOLD_MODEL) -
     conv.update(current_label_rows(cid, machine_labels(conversation))[2])
     suggestions.append({**common, "kind": Kind.disclosure, "code": None, "message_index": turn,
                         "score": 1.0 if turn is not None else 0.0, "suggested": turn is not None})
+    conv["margin"] = margin_of_rows(suggestions)
     return conv, message_rows, suggestions
 
 

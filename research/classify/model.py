@@ -48,6 +48,17 @@ class SuggestionModel:
     def category_thresholds(self) -> np.ndarray:
         return self.categories[-1].thresholds_
 
+    @property
+    def decision_thresholds(self) -> dict[str, Any]:
+        """The thresholds behind ``suggest``'s decisions (a score at or above one
+        is suggested), for the store's uncertainty margin. Not part of the
+        contract's output: the pipeline hands them to the store beside it.
+        A category never seen in training has a threshold just above 1."""
+        return {
+            "category_thresholds": dict(zip(self.category_codes, map(float, self.category_thresholds), strict=True)),
+            "disclosure_threshold": float(self.disclosure.threshold_),
+        }
+
     def predict_all(self, conversations: Sequence[dict[str, Any]]):
         """Raw predictions: category probabilities, move probabilities and decisions
         per message, disclosure turns and scores."""

@@ -2,7 +2,8 @@
 
 A conversation is written with its messages and suggestions in one
 transaction, so a crash never leaves half of one behind; its id is the key,
-so storing it twice changes nothing.
+so storing it twice changes nothing. Its current labels and its uncertainty
+margin (:mod:`research.store.margins`) are written in the same transaction.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from research.contracts import load_taxonomy
 from research.store.current import write_current_labels
 from research.store.labels import derive_labels
+from research.store.margins import margin_of
 from research.store.models import Conversation, CurrentCategory, Kind, Message, Review, Suggestion
 from research.store.records import ConversationRecord, MachineSuggestions, local_wall_clock
 from research.store.session import Sessions
@@ -79,6 +81,7 @@ def _row(record: ConversationRecord, run_id: str | None) -> Conversation:
         contact_type=conv.contact_type, n_messages=len(conv.messages),
         model_name=record.suggestions.model_name if record.suggestions else None,
         model_version=record.suggestions.model_version if record.suggestions else None,
+        margin=margin_of(record.suggestions),
         run_id=run_id,
         messages=[
             Message(message_index=i, speaker=m.speaker, text=m.text,

@@ -116,6 +116,10 @@ class Conversation(Base):
     # and who set it (null: neither the machine nor a counsellor said anything).
     disclosure_turn: Mapped[int | None] = mapped_column(Integer)
     disclosure_source: Mapped[str | None] = mapped_column(String(8))
+    # The model's uncertainty: the smallest distance between one of its category
+    # or disclosure scores and that label's threshold (research/store/margins.py);
+    # null when not classified. Set when stored: the active-learning queue's order.
+    margin: Mapped[float | None] = mapped_column(Float)
     ingested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     run_id: Mapped[str | None] = mapped_column(ForeignKey("ingest_runs.id"))
 
@@ -129,6 +133,7 @@ class Conversation(Base):
         Index("ix_conversations_channel_period", "channel", "year", "month"),
         Index("ix_conversations_age_group", "age_group"),
         Index("ix_conversations_queue", "label_version", "started_at"),
+        Index("ix_conversations_uncertain", "label_version", "margin", "started_at"),
     )
 
 

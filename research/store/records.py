@@ -8,6 +8,7 @@ cannot reach the database by a wiring mistake.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,10 +49,17 @@ class MachineSuggestions:
     disclosure_turn: int | None
     disclosure_score: float | None
     moves: tuple[tuple[Scored, ...], ...]  # per message, the suggested moves
+    # The model's decision thresholds, when whoever ran it knows them (the
+    # pipeline does); not in the contract's suggestions object. They only set
+    # the stored uncertainty margin (research.store.margins).
+    category_thresholds: dict[str, float] | None = None
+    disclosure_threshold: float | None = None
 
     @classmethod
     def from_contract(cls, suggestions: dict[str, Any], suggested_moves: list[list[dict]] | None,
-                      n_messages: int) -> MachineSuggestions:
+                      n_messages: int, thresholds: dict[str, Any] | None = None) -> MachineSuggestions:
+        """``thresholds``: the model's, as its ``decision_thresholds`` gives them
+        (``category_thresholds`` per code, ``disclosure_threshold``), or None."""
         tax = load_taxonomy()
         model = suggestions.get("model")
         if not isinstance(model, str) or not model.strip():
@@ -90,16 +98,39 @@ class MachineSuggestions:
                       for j, m in enumerate(per_message))
                 for i, per_message in enumerate(moves)
             ),
+            **_thresholds(thresholds or {}, tax.categories),
         )
 
     @classmethod
-    def from_classified(cls, classified: dict[str, Any], n_messages: int) -> MachineSuggestions:
+    def from_classified(cls, classified: dict[str, Any], n_messages: int,
+                        thresholds: dict[str, Any] | None = None) -> MachineSuggestions:
         """From either a classified conversation (contract §2 ``classify`` OUT) or a
         bare suggestions object carrying ``suggested_moves`` as a list per message."""
         if "suggestions" in classified:
             moves = [m.get("suggested_moves") or [] for m in classified.get("messages") or []]
-            return cls.from_contract(classified["suggestions"], moves or None, n_messages)
-        return cls.from_contract(classified, classified.get("suggested_moves"), n_messages)
+            return cls.from_contract(classified["suggestions"], moves or None, n_messages, thresholds)
+        return cls.from_contract(classified, classified.get("suggested_moves"), n_messages, thresholds)
+
+
+def _thresholds(thresholds: dict[str, Any], categories: dict) -> dict[str, Any]:
+    """The model's thresholds checked: known codes, finite numbers (above 1 is
+    allowed: the model's mark for a category it never saw in training)."""
+    given = thresholds.get("category_thresholds")
+    return {
+        "category_thresholds": None if given is None else {
+            _code(code, categories, f"thresholds.category_thresholds.{code}"):
+                _threshold(value, f"thresholds.category_thresholds.{code}")
+            for code, value in given.items()},
+        "disclosure_threshold": _threshold(thresholds.get("disclosure_threshold"), "thresholds.disclosure_threshold"),
+    }
+
+
+def _threshold(value: Any, where: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise SuggestionFormatError(where, f"threshold {value!r} is not a number")
+    return float(value)
 
 
 def _field(item: Any, key: str, where: str) -> Any:

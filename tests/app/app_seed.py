@@ -58,7 +58,8 @@ class SeededStore:
 
 def record(cid, channel, age, gender, start, messages, category_scores, disclosure, *,
            threshold: float = 0.5) -> ConversationRecord:
-    """A stored conversation whose model suggests every category scoring at least ``threshold``."""
+    """A stored conversation whose model suggests every category scoring at least
+    ``threshold``, and hands the store that threshold with its suggestions."""
     tax = load_taxonomy()
     started = datetime.fromisoformat(start)
     conversation = Conversation.model_validate({
@@ -74,7 +75,7 @@ def record(cid, channel, age, gender, start, messages, category_scores, disclosu
         {"model": MODEL, "categories": [{"code": c, "score": scores[c]} for c in suggested],
          "category_scores": scores, "disclosure_turn": turn, "disclosure_score": disclosure_score},
         [[{"code": code, "score": score} for code, score in moves] for _, _, moves in messages],
-        len(messages))
+        len(messages), {"category_thresholds": dict.fromkeys(scores, threshold)})
     return ConversationRecord(conversation, suggestions)
 
 

@@ -38,17 +38,17 @@ def reviewers(store):
 
 
 def test_queue_puts_the_score_closest_to_its_threshold_first(store, reviewers):
-    # a model whose threshold for mobbing is 0.68: suggested at 0.9 and 0.7, not at 0.65 and 0.1,
-    # so the threshold is read as 0.65 (the point of [0.65, 0.7] closest to 0.5)
+    # a model whose threshold for mobbing is 0.68 (and says so): suggested at 0.9 and 0.69, not at 0.65
+    # and 0.1. Read off the suggestions instead, the threshold would be 0.65 and "edge" would come first.
     def add(cid, score, day):
         store.conversations.add(conversation(cid, {"mobbing": score}, start=f"2024-01-0{day}T10:00:00", threshold=0.68))
 
     add("sure", 0.90, 1)
-    add("edge", 0.70, 2)
-    add("close", 0.65, 3)
+    add("close", 0.69, 2)
+    add("edge", 0.65, 3)
     add("far", 0.10, 4)
     order = [item.conversation.id for item in most_uncertain_for(store.sessions, "anna")]
-    assert order == ["close", "edge", "sure", "far"]  # margins 0.00, 0.05, 0.25, 0.48 (its disclosure score)
+    assert order == ["close", "edge", "sure", "far"]  # margins 0.01, 0.03, 0.22, 0.48 (its disclosure score)
 
 
 def test_disclosure_scores_count_and_reviewed_conversations_leave(store, reviewers):

@@ -59,6 +59,19 @@ def test_suggestions_follow_the_contract(small_model, small_corpus):
                              if v >= round(thresholds[code], 4) and thresholds[code] <= 1}
 
 
+def test_the_decision_thresholds_are_the_ones_suggest_decides_by(small_model, small_corpus):
+    """What the pipeline hands the store beside the suggestions (not in the output)."""
+    thresholds = small_model.decision_thresholds
+    assert thresholds["category_thresholds"] == dict(zip(small_model.category_codes,
+                                                         small_model.category_thresholds.tolist(), strict=True))
+    disclosure = thresholds["disclosure_threshold"]
+    assert disclosure == small_model.disclosure.threshold_
+    for row in small_model.suggest(small_corpus.heldout[:12]):
+        s = row["suggestions"]
+        if abs(s["disclosure_score"] - disclosure) > 1e-4:  # scores are rounded to 4 places
+            assert (s["disclosure_turn"] is not None) == (s["disclosure_score"] >= disclosure)
+
+
 def test_empty_batch_gives_empty_list(small_model):
     assert small_model.suggest([]) == []
 
