@@ -104,6 +104,17 @@ def test_a_decision_may_answer_its_suggestion(store, record_factory, counsellors
     assert saved.reviews[0].suggestion_id == disclosure.id and saved.reviews[0].decision == "accept"
 
 
+def _classified_conversations(store, record_factory, rng: random.Random, prefix: str, n: int) -> list[str]:
+    """``n`` stored conversations of random length, suggested categories and disclosure."""
+    tax = load_taxonomy()
+    ids = [f"{prefix}{i:02d}" for i in range(n)]
+    for cid in ids:
+        store.conversations.add(record_factory(cid, n_messages=rng.randint(2, 6),
+                                               suggested=tuple(rng.sample(tax.category_codes[:6], rng.randint(0, 2))),
+                                               disclosure_turn=rng.choice([None, 1])))
+    return ids
+
+
 def _random_reviews(store, rng: random.Random, conversation_ids: list[str], reviewers: list[str]) -> None:
     tax = load_taxonomy()
     for cid in conversation_ids:
@@ -128,12 +139,7 @@ def _random_reviews(store, rng: random.Random, conversation_ids: list[str], revi
 
 def test_sql_labels_agree_with_the_python_derivation(store, record_factory, counsellors):
     rng = random.Random(7)
-    tax = load_taxonomy()
-    ids = [f"R{i:02d}" for i in range(14)]
-    for cid in ids:
-        store.conversations.add(record_factory(cid, n_messages=rng.randint(2, 6),
-                                               suggested=tuple(rng.sample(tax.category_codes[:6], rng.randint(0, 2))),
-                                               disclosure_turn=rng.choice([None, 1])))
+    ids = _classified_conversations(store, record_factory, rng, "R", 14)
     _random_reviews(store, rng, ids, counsellors)
     categories = store.labels.categories()
     moves = store.labels.moves()
@@ -278,12 +284,7 @@ def test_stored_current_labels_follow_every_write(store, record_factory, counsel
     """What the analysis room counts (the stored current labels) is the rule
     applied to one conversation, after storing it and after every review."""
     rng = random.Random(11)
-    tax = load_taxonomy()
-    ids = [f"S{i:02d}" for i in range(12)]
-    for cid in ids:
-        store.conversations.add(record_factory(cid, n_messages=rng.randint(2, 6),
-                                               suggested=tuple(rng.sample(tax.category_codes[:6], rng.randint(0, 2))),
-                                               disclosure_turn=rng.choice([None, 1])))
+    ids = _classified_conversations(store, record_factory, rng, "S", 12)
     store.conversations.add(record_factory("UNCLASSIFIED", classified=False))
     before = _stored_current_labels(store)
     assert before["UNCLASSIFIED"] == (set(), set(), (None, None))
@@ -304,12 +305,7 @@ def test_the_migration_fills_current_labels_of_an_older_store(store, record_fact
     from research.store.migrate import alembic_config
 
     rng = random.Random(5)
-    tax = load_taxonomy()
-    ids = [f"M{i:02d}" for i in range(10)]
-    for cid in ids:
-        store.conversations.add(record_factory(cid, n_messages=rng.randint(2, 6),
-                                               suggested=tuple(rng.sample(tax.category_codes[:6], rng.randint(0, 2))),
-                                               disclosure_turn=rng.choice([None, 1])))
+    ids = _classified_conversations(store, record_factory, rng, "M", 10)
     _random_reviews(store, rng, ids, counsellors)
     written = _stored_current_labels(store)
     with store.engine.begin() as conn:
