@@ -14,6 +14,7 @@ from app_streamlit.explorer.widgets import (
     download_buttons,
     label,
     labelled,
+    on_store,
     refresh_button,
     share_text,
     suppression_note,
@@ -37,9 +38,9 @@ year = st.selectbox(t("explore.year"), years, key="report_year")
 report = cached(annual_report)(year)
 contacts = report.contacts
 st.metric(t("report.contacts"), ":" if pd.isna(contacts) else f"{int(contacts):,}".replace(",", " "))
-audited_download(user, t("report.download"), cached(report_document)(year, lang=current_language()).encode("utf-8"),
-                 f"arsrapport-{year}.html", "text/html", key="report_download_html", what="annual_report",
-                 fmt="html", year=year)
+document = on_store(report_document, year, lang=current_language())  # built on click only: seconds of charts
+audited_download(user, t("report.download"), lambda: document().encode("utf-8"), f"arsrapport-{year}.html",
+                 "text/html", key="report_download_html", what="annual_report", fmt="html", year=year)
 suppression_note(report.threshold)
 
 

@@ -5,6 +5,7 @@ suppression note and audited downloads. No statistics and no SQL here."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -77,7 +78,7 @@ def share_text(value) -> str:
 
 
 def suppression_note(threshold: int = DEFAULT_THRESHOLD) -> None:
-    st.caption(t("explore.suppressed_note", symbol=SUPPRESSED, low=threshold - 1))
+    st.caption(t("explore.suppressed_note", symbol=SUPPRESSED, low=threshold))
 
 
 # --------------------------------------------------------------------------- filters
@@ -111,31 +112,57 @@ def filter_bar(prefix: str, years: Sequence[int], *, category: bool = True, age_
 
 
 # --------------------------------------------------------------------------- downloads
+#
+# A download's bytes (CSV, Excel, the HTML report with its charts) are made
+# only when the button is clicked: Streamlit calls ``data`` when it is a
+# callable, in a worker thread after the page has run, and again on every
+# click. Making them on every render cost the pages seconds on a large store.
+# That thread has no session, so everything the file needs (store, language,
+# user) is read while the page runs. ``on_click="ignore"``: a download does
+# not rerun the page.
+
+EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def audited(produce: Callable[[], bytes], what: str, username: str, **detail) -> Callable[[], bytes]:
+    """``produce`` wrapped so that each file made is written to the audit log
+    before it is handed over: no export leaves without its entry."""
+    store = get_store()
+
+    def download() -> bytes:
+        data = produce()
+        record_export(store, what, username=username, via="app", **detail)
+        return data
+
+    return download
+
+
+def on_store(function: Callable, *args, **kwargs) -> Callable[[], object]:
+    """An analysis call on the app's store, bound now and run later (on a click)."""
+    store = get_store()
+    return lambda: function(store, *args, **kwargs)
 
 
 def download_buttons(user: UserInfo, table: TrendTable, name: str, *, by: Sequence[str],
                      year: int | None = None) -> None:
     """CSV and Excel downloads of a suppressed table, for roles that may export;
-    each download is written to the audit log."""
+    each file is made on click and written to the audit log."""
     if not user.can_open(Page.export):
         return
     lang = current_language()
     with st.container(horizontal=True, key=f"{name}_downloads"):
-        for fmt, mime in (("csv", "text/csv"),
-                          ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")):
-            st.download_button(
-                t(f"explore.download_{fmt}"), export_bytes(table, fmt, lang), file_name=f"{name}.{fmt}", mime=mime,
-                key=f"{name}_download_{fmt}", icon=":material/download:",
-                on_click=record_export, args=(get_store(), name),
-                kwargs={"username": user.username, "fmt": fmt, "rows": len(table.long()), "via": "app",
-                        "by": list(by), "year": year, "threshold": table.table.threshold})
+        for fmt, mime in (("csv", "text/csv"), ("xlsx", EXCEL)):
+            produce = audited(partial(export_bytes, table, fmt, lang), name, user.username, fmt=fmt,
+                              rows=len(table.long()), by=list(by), year=year, threshold=table.table.threshold)
+            st.download_button(t(f"explore.download_{fmt}"), produce, file_name=f"{name}.{fmt}", mime=mime,
+                               key=f"{name}_download_{fmt}", icon=":material/download:", on_click="ignore")
 
 
-def audited_download(user: UserInfo, label_text: str, data: bytes, file_name: str, mime: str, *, key: str,
-                     what: str, fmt: str, year: int | None = None) -> None:
-    """One download button for a document (e.g. the annual report), audited."""
+def audited_download(user: UserInfo, label_text: str, produce: Callable[[], bytes], file_name: str, mime: str, *,
+                     key: str, what: str, fmt: str, year: int | None = None) -> None:
+    """One download button for a document (e.g. the annual report), made by
+    ``produce`` on click only, and audited."""
     if not user.can_open(Page.export):
         return
-    st.download_button(label_text, data, file_name=file_name, mime=mime, key=key, icon=":material/download:",
-                       on_click=record_export, args=(get_store(), what),
-                       kwargs={"username": user.username, "fmt": fmt, "rows": 0, "via": "app", "year": year})
+    st.download_button(label_text, audited(produce, what, user.username, fmt=fmt, rows=0, year=year),
+                       file_name=file_name, mime=mime, key=key, icon=":material/download:", on_click="ignore")

@@ -8,6 +8,8 @@ Reuse from any browser test in tests/app/ (fixtures in tests/app/conftest.py)::
     page = browser.new_page(...)
     login(page, app.url, "anna", password)
     screenshot(page, "review")
+
+benchmarks/explorer_pages.py imports it too (page render times in Chromium).
 """
 
 from __future__ import annotations
@@ -71,14 +73,18 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def start_app(home: Path, db_url: str | None = None, *, extra_env: dict[str, str] | None = None) -> RunningApp:
-    """``disclosure app`` on a free port with ``home`` as DISCLOSURE_HOME; returns once healthy."""
+def start_app(home: Path, db_url: str | None = None, *, extra_env: dict[str, str] | None = None,
+              log_dir: Path | None = None) -> RunningApp:
+    """``disclosure app`` on a free port with ``home`` as DISCLOSURE_HOME; returns once healthy.
+    Its output goes to ``app-<port>.log`` in ``log_dir`` (default: ``home``)."""
     port = free_port()
     env = {**os.environ, "DISCLOSURE_HOME": str(home), **(extra_env or {})}
     if db_url:
         env["DISCLOSURE_DB_URL"] = db_url
     home.mkdir(parents=True, exist_ok=True)
-    log = home / f"app-{port}.log"
+    log_dir = log_dir or home
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log = log_dir / f"app-{port}.log"
     with log.open("wb") as out:
         process = subprocess.Popen([*disclosure_command(), "app", "--port", str(port), "--host", "127.0.0.1"],
                                    env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
@@ -133,15 +139,15 @@ def fill_login(page: Page, username: str, password: str) -> None:
     expect(page.locator(key("logout"))).to_be_visible(timeout=30_000)
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """The whole page as test-artifacts/screenshots/<name>.png. Streamlit
-    scrolls inside its main area, so the window is stretched to fit it first."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def screenshot(page: Page, name: str, folder: Path = SCREENSHOTS) -> Path:
+    """The whole page as <folder>/<name>.png (test-artifacts/screenshots/ by default).
+    Streamlit scrolls inside its main area, so the window is stretched to fit it first."""
+    folder.mkdir(parents=True, exist_ok=True)
     wait_idle(page)
     viewport = page.viewport_size or VIEWPORT
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0")
     page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], min(height, 6000))})
-    path = SCREENSHOTS / f"{name}.png"
+    path = folder / f"{name}.png"
     try:
         page.wait_for_timeout(200)  # let the layout settle at the new size
         page.screenshot(path=str(path))

@@ -85,8 +85,7 @@ def test_researcher_explores_every_page_filters_and_downloads(explorer_app, page
     assert {"month", "category", "count", "human", "machine"} <= set(exported.columns)
     numbers = pd.to_numeric(exported["count"], errors="coerce")
     assert not numbers.between(1, 5).any() and (exported.loc[numbers.isna(), "count"] == ":").all()
-    wait_idle(page)
-    entry = store.audit.entries(action=AuditAction.export, username="rita", limit=1)
+    entry = store.audit.entries(action=AuditAction.export, username="rita", limit=1)  # written before the file left
     assert entry and entry[0].detail["table"] == "trends" and entry[0].detail["via"] == "app"
     assert entry[0].detail["year"] == 2024
     screenshot(page, "explorer-trends-filtered")
@@ -110,6 +109,9 @@ def test_researcher_explores_every_page_filters_and_downloads(explorer_app, page
         page.locator(f"{key('report_download_html')} button").click()
     document = download.value.path().read_text(encoding="utf-8")
     assert "Årsrapport 2024" in document and "<script" not in document
+    entry = store.audit.entries(action=AuditAction.export, username="rita", limit=1)  # made on click, and audited
+    assert entry[0].detail == {"table": "annual_report", "format": "html", "rows": 0, "via": "app", "year": 2024,
+                               "threshold": 5}
 
     page.locator(f"{key('lang_en')} label").click()  # the English switch: labels from the taxonomy follow
     expect(page.get_by_role("heading", name="Annual report", exact=True)).to_be_visible()
