@@ -14,9 +14,9 @@ its Woolf interval. When any cell is zero, 0.5 is added to all four
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
-from scipy.stats import norm
 
 HALDANE = 0.5
 
@@ -40,7 +40,7 @@ def odds_ratios(a, b, c, d, level: float = 0.95) -> dict[str, np.ndarray]:
     a, b, c, d = (np.where(corrected, x + HALDANE, x) for x in cells)
     log_or = np.log(a) + np.log(d) - np.log(b) - np.log(c)
     se = np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
-    z = norm.ppf(0.5 + level / 2)
+    z = NormalDist().inv_cdf(0.5 + level / 2)  # the stdlib's: scipy.stats costs 0.4 s to import
     return {"estimate": np.exp(log_or), "low": np.exp(log_or - z * se), "high": np.exp(log_or + z * se),
             "corrected": corrected}
 

@@ -40,7 +40,7 @@ from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
 
 from research.analysis.dimensions import TOTAL, dimension
 from research.analysis.odds import odds_ratios
-from research.analysis.queries import current_disclosures, present_moves_near
+from research.analysis.queries import bit_or, current_disclosures, present_moves_near
 from research.analysis.suppression import COUNT, DEFAULT_THRESHOLD, SuppressedTable, suppress
 from research.analysis.trends import Filters, _conditions
 from research.contracts import load_taxonomy
@@ -121,29 +121,54 @@ def move_counts(store, filters: Filters | None = None, k: int = DEFAULT_K) -> Mo
     with store.engine.connect() as conn:
         groups = pd.read_sql(grouped, conn)
         rho = _rho(groups)
-        turn = driver.c.turn
-        reference = case((turn.is_not(None), turn),
-                         else_=cast(func.round(literal(rho) * (driver.c.n_messages - 1)), Integer))
-        moves = present_moves_near(
-            driver, lambda index: or_(turn.is_(None), index < turn), counsellor_moves(),
-            [_disclosed(driver).label("disclosed"), driver.c.d_age, turn.label("d_turn"),
-             reference.label("reference")])
-        index = moves.c.message_index
-        window = and_(index >= moves.c.reference - k, index < moves.c.reference)
-        followed = and_(moves.c.d_turn.is_not(None), index >= moves.c.d_turn - k)
-        keys = [moves.c.code.label("move"), moves.c.disclosed, moves.c.d_age]
-        # one row per conversation and move first (a grouping, not COUNT DISTINCT,
-        # which sorts), grouped in the order the moves are read: no sort either
-        per_conversation = (
-            select(*keys, moves.c.conversation_id,
-                   func.max(case((window, 1), else_=0)).label("window"),
-                   func.max(case((followed, 1), else_=0)).label("followed"))
-            .group_by(moves.c.conversation_id, moves.c.code, moves.c.disclosed, moves.c.d_age).subquery())
-        c = per_conversation.c
-        counted = (select(c.move, c.disclosed, c.d_age, func.sum(c.window).label("window"),
-                          func.count().label("eligible"), func.sum(c.followed).label("followed"))
-                   .group_by(c.move, c.disclosed, c.d_age))
-        return MoveCounts(groups, pd.read_sql(counted, conn), rho, k)
+        profiles = pd.read_sql(_move_profiles(driver, rho, k), conn)
+    return MoveCounts(groups, _decode_profiles(profiles), rho, k)
+
+
+def _move_profiles(driver, rho: float, k: int):
+    """Conversations counted by (disclosure yes/no, age, which moves occur before
+    the disclosure, which in the window): each set of moves a bit mask, OR-ed
+    per conversation. The database groups the moves by conversation as it reads
+    them and sorts only one row per conversation, not one per move."""
+    codes = counsellor_moves()
+    if len(codes) > 62:  # the masks are 64-bit signed integers
+        raise ValueError(f"{len(codes)} counsellor moves do not fit one bit mask of 62")
+    turn = driver.c.turn
+    reference = case((turn.is_not(None), turn),
+                     else_=cast(func.round(literal(rho) * (driver.c.n_messages - 1)), Integer))
+    moves = present_moves_near(driver, lambda index: or_(turn.is_(None), index < turn), codes,
+                               [_disclosed(driver).label("disclosed"), driver.c.d_age, reference.label("reference")])
+    bit = case({code: 1 << i for i, code in enumerate(codes)}, value=moves.c.code)
+    index = moves.c.message_index
+    window = and_(index >= moves.c.reference - k, index < moves.c.reference)
+    per_conversation = (
+        select(moves.c.disclosed, moves.c.d_age, bit_or(bit).label("eligible"),
+               bit_or(case((window, bit))).label("window"))
+        .group_by(moves.c.conversation_id, moves.c.disclosed, moves.c.d_age).subquery())
+    c = per_conversation.c
+    return (select(c.disclosed, c.d_age, c.eligible, c.window, func.count().label(COUNT))
+            .group_by(c.disclosed, c.d_age, c.eligible, c.window))
+
+
+def _decode_profiles(profiles: pd.DataFrame) -> pd.DataFrame:
+    """Per move, disclosure and age: conversations with the move before the
+    disclosure or anywhere without one (``eligible``), in the window
+    (``window``), and within k before the disclosure (``followed``: the window
+    of a conversation with a disclosure ends at it)."""
+    eligible = profiles["eligible"].fillna(0).astype("int64").to_numpy()
+    window = profiles["window"].fillna(0).astype("int64").to_numpy()
+    disclosed = (profiles["disclosed"] == YES).to_numpy()
+    n = profiles[COUNT].to_numpy()
+    rows = []
+    for i, code in enumerate(counsellor_moves()):
+        has, near = (eligible >> i) & 1 == 1, (window >> i) & 1 == 1
+        rows.append(pd.DataFrame({"move": code, "disclosed": profiles["disclosed"], "d_age": profiles["d_age"],
+                                  "window": np.where(near, n, 0), "eligible": np.where(has, n, 0),
+                                  "followed": np.where(near & disclosed, n, 0)})[has])
+    keys = ["move", "disclosed", "d_age"]
+    if not rows:
+        return pd.DataFrame(columns=[*keys, "window", "eligible", "followed"])
+    return pd.concat(rows, ignore_index=True).groupby(keys, as_index=False, dropna=False).sum()
 
 
 def reference_position(store, filters: Filters | None = None) -> float:

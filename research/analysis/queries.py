@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import ColumnElement, String, Subquery, and_, select
+from sqlalchemy import BigInteger, ColumnElement, String, Subquery, and_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.selectable import Join
@@ -56,6 +56,24 @@ def _plain(element, compiler, **kw):
 @compiles(not_indexed, "sqlite")
 def _sqlite_not_indexed(element, compiler, **kw):
     return "+" + compiler.process(element.clauses, **kw)
+
+
+class bit_or(FunctionElement):  # noqa: N801 (used like a SQL function)
+    """The aggregate OR of single-bit values (powers of two): PostgreSQL's
+    ``bit_or``; SQLite has none, but the sum of the DISTINCT values is their OR."""
+
+    type = BigInteger()
+    inherit_cache = True
+
+
+@compiles(bit_or)
+def _bit_or(element, compiler, **kw):
+    return f"bit_or({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(bit_or, "sqlite")
+def _sqlite_bit_or(element, compiler, **kw):
+    return f"sum(DISTINCT {compiler.process(element.clauses, **kw)})"
 
 
 def present_labels(kind: Kind, columns: Sequence[ColumnElement] = (), conditions: Sequence[ColumnElement] = (),
