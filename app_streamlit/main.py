@@ -11,6 +11,7 @@ import streamlit as st
 from app_streamlit.i18n import t
 from app_streamlit.navigation import SECTIONS, navigation_for
 from app_streamlit.shell import account_box, current_user, ensure_store, forbidden_page, language_toggle, login_page
+from app_streamlit.warmup import start_once
 
 # An emoji favicon is drawn locally; a ":material/...:" one would be fetched from Google's font CDN.
 st.set_page_config(page_title=t("app.title"), page_icon="💬", layout="wide")
@@ -30,6 +31,7 @@ def _st_pages(entries) -> dict[str, list]:
     return pages
 
 
+start_once()  # the pages' imports load while the user signs in
 language_toggle()
 ensure_store()
 user = current_user()
