@@ -33,6 +33,7 @@ seed: install
 
 lint: install
 	$(BIN)/ruff check research app_streamlit tests benchmarks
+	$(BIN)/lint-imports --no-cache
 
 test: install browser-deps lint
 	$(BIN)/pytest -n 2 -q

@@ -9,11 +9,10 @@ refuses even when its URL is opened directly.
 from __future__ import annotations
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from app_streamlit.i18n import LANG_STATE_KEY, t
 from app_streamlit.navigation import landing_page
-from research.store import AuditAction, Page, Store, UserInfo, open_store
+from research.store import AuditAction, Page, Store, StoreUnavailableError, UserInfo, open_store
 
 USER_STATE_KEY = "signed_in_user"
 
@@ -28,7 +27,7 @@ def ensure_store() -> None:
     """Stop with a clear message when the database cannot be reached (retried on the next run)."""
     try:
         get_store()
-    except SQLAlchemyError as error:
+    except StoreUnavailableError as error:
         st.error(t("app.store_error", error=type(getattr(error, "orig", None) or error).__name__), icon=":material/database:")
         st.stop()
 

@@ -18,6 +18,7 @@ PAGE_MODULES = (
     "pandas", "altair",
     "research.analysis.agreement", "research.analysis.commands", "research.analysis.precursors",
     "research.analysis.prevalence", "research.analysis.report", "research.analysis.trends",
+    "research.reporting.documents",
     "app_streamlit.explorer.widgets", "app_streamlit.review.panels", "app_streamlit.review.queue",
 )
 

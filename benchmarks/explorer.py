@@ -22,7 +22,7 @@ from itertools import islice
 
 from research.analysis.agreement import agreement_table
 from research.analysis.bulk_load import load
-from research.analysis.commands import export_trends, report_document
+from research.analysis.commands import export_trends
 from research.analysis.dimensions import focus_age_group
 from research.analysis.precursors import disclosure_conversations, precursor_analysis, sequence
 from research.analysis.prevalence import corrected_prevalence
@@ -30,6 +30,7 @@ from research.analysis.report import annual_report, focus_breakdown
 from research.analysis.trends import Filters, trend_table
 from research.corpus.synth import generate
 from research.paths import data_path
+from research.reporting.documents import report_document
 from research.store import Decision, open_store
 from research.store.models import Conversation
 

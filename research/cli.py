@@ -284,7 +284,7 @@ def report(
     lang: str = typer.Option("nb", "--lang", help="nb or en"),
 ) -> None:
     """The annual report's key-figure tables with charts, as one self-contained HTML file."""
-    from research.analysis.commands import write_report
+    from research.reporting.documents import write_report
     from research.store import open_store
 
     try:

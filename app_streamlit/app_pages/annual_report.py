@@ -22,9 +22,9 @@ from app_streamlit.explorer.widgets import (
 )
 from app_streamlit.i18n import current_language, t
 from app_streamlit.shell import require
-from research.analysis.commands import report_document
 from research.analysis.dimensions import TOTAL
 from research.analysis.report import annual_report, available_years, shares
+from research.reporting.documents import report_document
 from research.store import Page
 
 user = require(Page.explore)

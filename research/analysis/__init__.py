@@ -11,8 +11,8 @@
   counsellor moves before disclosures (:mod:`.precursors`, :mod:`.odds`);
 * :func:`agreement_table` — Krippendorff's alpha and Cohen's kappa
   (:mod:`.agreement`);
-* :func:`annual_report` / :func:`render_report` — the report's key-figure
-  tables and its HTML document (:mod:`.report`, :mod:`.report_html`);
+* :func:`annual_report` — the report's key-figure tables (:mod:`.report`;
+  the document with charts is drawn in :mod:`research.reporting`);
 * :func:`export_bytes` / :func:`write_export` — CSV and Excel (:mod:`.export`).
 
 Imported lazily: ``import research.analysis`` alone loads nothing heavy.
@@ -28,7 +28,7 @@ _EXPORTS = {
     "corrected_prevalence": "prevalence", "ErrorRates": "prevalence", "AdjustedCount": "prevalence",
     "precursor_odds": "precursors", "disclosure_within_k": "precursors", "sequence": "precursors",
     "odds_ratio": "odds", "agreement_table": "agreement", "agreement_by_code": "agreement",
-    "annual_report": "report", "render_report": "report_html",
+    "annual_report": "report",
     "export_bytes": "export", "write_export": "export",
 }
 

@@ -1,5 +1,5 @@
-"""What ``disclosure export trends`` and ``disclosure report`` do, and the
-audit entry every export leaves (from the command line or the app)."""
+"""What ``disclosure export trends`` does, and the audit entry every export
+leaves (from the command line or the app; the annual report document too)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from research.analysis.export import export_bytes, format_of, write_atomic
-from research.analysis.report import annual_report
-from research.analysis.report_html import render_report
 from research.analysis.suppression import DEFAULT_THRESHOLD
 from research.analysis.trends import Filters, TrendTable, trend_table
 
@@ -48,19 +46,3 @@ def export_trends(store, by: Sequence[str], output: str | Path, *, year: int | N
     record_export(store, "trends", username=username, fmt=fmt, rows=len(table.long()), via=via, by=by, year=year,
                   threshold=threshold)
     return table
-
-
-def write_report(store, year: int, output: str | Path, *, threshold: int = DEFAULT_THRESHOLD, lang: str = "nb",
-                 username: str | None = None, via: str = "cli") -> Path:
-    """Write the year's annual report as one self-contained HTML file."""
-    if Path(output).suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"{output}: the report is HTML; name the file .html")
-    document = report_document(store, year, threshold=threshold, lang=lang)
-    path = write_atomic(document.encode("utf-8"), output)
-    record_export(store, "annual_report", username=username, fmt="html", rows=0, via=via, year=year,
-                  threshold=threshold)
-    return path
-
-
-def report_document(store, year: int, *, threshold: int = DEFAULT_THRESHOLD, lang: str = "nb") -> str:
-    return render_report(annual_report(store, year, threshold), lang)

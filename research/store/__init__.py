@@ -8,6 +8,7 @@ use. Start with :func:`open_store` (see :mod:`research.store.store`).
 
 from research.store.audit import AuditAction, AuditDetailError, AuditRecord
 from research.store.conversations import ConversationFilter
+from research.store.engine import StoreUnavailableError
 from research.store.labels import CurrentLabels, DisclosureLabel, Label, Source, derive_labels
 from research.store.models import DecisionType, Kind, Role
 from research.store.records import ConversationRecord, MachineSuggestions, NotDeidentifiedError, SuggestionFormatError
@@ -19,6 +20,7 @@ from research.store.users import NewUser, UserError, UserInfo
 from research.store.views import ConversationSummary, ConversationView, MessageView, QueueItem, ReviewRecord
 
 __all__ = [
+    "StoreUnavailableError",
     "ROLE_PAGES", "AuditAction", "AuditDetailError", "AuditRecord", "ConversationFilter", "ConversationRecord",
     "ConversationSummary", "ConversationView", "CurrentLabels", "Decision", "DecisionType", "DisclosureLabel",
     "Kind", "Label", "MachineSuggestions", "MessageView", "NewUser", "NotDeidentifiedError", "Page", "QueueItem",

@@ -14,8 +14,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from research.paths import data_path
+
+# What a caller catches when the database fails, so the app never imports SQLAlchemy.
+StoreUnavailableError = SQLAlchemyError
 
 DB_URL_ENV = "DISCLOSURE_DB_URL"
 BUSY_TIMEOUT_MS = 30_000

@@ -16,9 +16,9 @@ from research.analysis.bulk_load import load
 from research.analysis.dimensions import TOTAL, UNKNOWN, categories_with_parents
 from research.analysis.export import export_bytes
 from research.analysis.report import annual_report, shares
-from research.analysis.report_html import render_report
 from research.contracts import load_taxonomy
 from research.corpus.synth import generate
+from research.reporting.html_report import render_report
 from research.store import open_store
 
 N, SEED, YEAR, THRESHOLD = 8770, 2024, 2024, 5

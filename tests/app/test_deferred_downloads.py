@@ -18,7 +18,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import research.analysis.commands as commands
+import research.reporting.documents as documents
 from app_streamlit.shell import USER_STATE_KEY
 from research.analysis.bulk_load import load
 from research.corpus.synth import generate
@@ -48,7 +48,7 @@ def page_run(report_store, monkeypatch):
     st.cache_resource.clear()  # the app's store is one per process: this test's
     st.cache_data.clear()
     built: list[int] = []
-    real_document = commands.report_document
+    real_document = documents.report_document
 
     def counted_document(*args, **kwargs):
         built.append(args[1])
@@ -61,7 +61,7 @@ def page_run(report_store, monkeypatch):
         buttons[kwargs["key"]] = {"data": data, **kwargs}
         return real_button(label, data, **kwargs)
 
-    monkeypatch.setattr(commands, "report_document", counted_document)
+    monkeypatch.setattr(documents, "report_document", counted_document)
     monkeypatch.setattr(st, "download_button", recorded_button)
     before = len(exports(store))
     app = AppTest.from_file(str(PAGE), default_timeout=120)
