@@ -215,7 +215,8 @@ def corrected_prevalence(store, filters=None, *, rates: Mapping[str, ErrorRates]
     default measured on the conversations counsellors coded. The raw counts are
     the Trends page's (the same query, suppressed the same way); where one is
     hidden, so is its estimate, and so is an estimate that rounds to a small
-    count (:func:`~research.analysis.suppression.is_small`). Estimates are rounded to whole conversations.
+    count (:func:`~research.analysis.suppression.is_small`); an interval bound
+    that would be one is widened (low to 0, high to ``threshold + 1``). Estimates are rounded to whole conversations.
     """
     from research.analysis.dimensions import categories_with_parents
     from research.analysis.suppression import DEFAULT_THRESHOLD, is_small
@@ -238,6 +239,11 @@ def corrected_prevalence(store, filters=None, *, rates: Mapping[str, ErrorRates]
                         "human": shown["human"].to_numpy(), "machine": shown["machine"].to_numpy()})
     for column in ("estimate", "low", "high"):
         out[column] = table[column].round().mask(hidden).to_numpy()
+    # an interval bound that would read as a small count is moved outwards
+    # (low to 0, high past the threshold): the interval only widens, so it
+    # still covers what it covered, and no shown number is a small count
+    out["low"] = out["low"].mask(is_small(out["low"], threshold), 0.0)
+    out["high"] = out["high"].mask(is_small(out["high"], threshold), float(threshold + 1))
     for column in ("tpr", "fpr", "validation"):
         out[column] = table[column].to_numpy()
     return out

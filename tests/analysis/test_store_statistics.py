@@ -74,3 +74,16 @@ def test_corrected_prevalence_next_to_raw_counts(store, make_record):
     small = corrected_prevalence(store, rates={"mobbing": ErrorRates(tp=90, fn=10, fp=28, tn=72)},
                                  n_bootstrap=200).set_index("code").loc["mobbing"]
     assert small["count"] == 30 and pd.isna(small["estimate"])  # (0.30 - 0.28) / 0.62 of 100 = 3.2
+    shown = table[["count", "estimate", "low", "high"]].to_numpy().ravel()
+    assert not ((shown >= 1) & (shown <= 5)).any()
+
+
+def test_interval_bounds_that_would_be_small_counts_are_widened(store, make_record):
+    for i in range(100):
+        store.conversations.add(make_record(f"w{i:03d}", categories=["mobbing"] if i < 30 else []))
+    rates = {"mobbing": ErrorRates(tp=900, fn=100, fp=197, tn=803)}  # estimate 100 * 0.103 / 0.703 = 15
+    raw = corrected_prevalence(store, rates=rates, n_bootstrap=500, threshold=0).set_index("code").loc["mobbing"]
+    assert 1 <= raw["low"] <= 5  # what the bootstrap gives: a small count
+    shown = corrected_prevalence(store, rates=rates, n_bootstrap=500).set_index("code").loc["mobbing"]
+    assert shown["estimate"] == raw["estimate"] == 15
+    assert shown["low"] == 0 and shown["high"] == raw["high"]
