@@ -10,12 +10,24 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import sys
 from pathlib import Path
 
 import pytest
 
 FAST_BCRYPT = 4  # the minimum bcrypt cost: tests hash many passwords
 SHARED_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "dev" / "dev.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def keep_main_module():
+    """Streamlit's AppTest runs a page as ``__main__`` and leaves it in
+    sys.modules; a process pool started later (the Dask engine's, with spawn)
+    would re-run that page in every child. Put the real one back."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
 
 
 class NetworkAccessError(RuntimeError):

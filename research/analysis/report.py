@@ -79,12 +79,12 @@ def shares(table: TrendTable, within: str) -> pd.DataFrame:
 
 def available_years(store) -> list[int]:
     """The years the store holds conversations from, newest first."""
-    from sqlalchemy import distinct, select
+    from sqlalchemy import select
 
     from research.store.models import Conversation
 
     with store.engine.connect() as conn:
-        return sorted(conn.scalars(select(distinct(Conversation.year))), reverse=True)
+        return sorted(conn.scalars(select(Conversation.year).distinct()), reverse=True)
 
 
 def focus_breakdown(store, filters: Filters | None = None, group: str | None = None,
