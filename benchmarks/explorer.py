@@ -35,6 +35,7 @@ from research.store import Decision, open_store
 from research.store.models import Conversation
 
 YEAR, SEED, TARGET_SECONDS = 2024, 100, 2.0
+ON_CLICK = "on click"  # calls a page makes only when a download button is clicked
 
 
 def build(store, n: int, reviews: int) -> None:
@@ -85,7 +86,7 @@ def pages(store, export_path) -> dict[str, list[tuple[str, Callable[[], object]]
             ("trend_table(month, age_group | vold, chat)",
              lambda: trend_table(store, ["month", "age_group"], Filters(year=YEAR, category="vold", channel="chat"))),
             ("corrected_prevalence", lambda: corrected_prevalence(store, year, n_bootstrap=2000)),
-            ("export trends month,category,age_group (csv)",
+            ("export trends month,category,age_group (csv, on click)",
              lambda: export_trends(store, ["month", "category", "age_group"], export_path, year=YEAR, via="benchmark")),
         ],
         "11-13": [
@@ -101,7 +102,7 @@ def pages(store, export_path) -> dict[str, list[tuple[str, Callable[[], object]]
         ],
         "Annual report": [
             ("annual_report", lambda: annual_report(store, YEAR)),
-            ("report_document (HTML with charts)", lambda: report_document(store, YEAR)),
+            ("report_document (HTML with charts, on click)", lambda: report_document(store, YEAR)),
         ],
         "Agreement": [
             ("agreement_table (counsellors)", lambda: agreement_table(store)),
@@ -137,10 +138,10 @@ def main() -> None:
             started = time.perf_counter()
             call()
             seconds = time.perf_counter() - started
-            page_total += seconds
+            page_total += 0 if ON_CLICK in name else seconds  # a download is made when clicked, not on render
             worst = max(worst, seconds)
             print(f"  {name:56}{seconds:9.2f}{seconds / TARGET_SECONDS:10.0%}")
-        print(f"  {'(page total)':56}{page_total:9.2f}")
+        print(f"  {'(page total on render)':56}{page_total:9.2f}")
     print(f"\nslowest call: {worst:.2f} s = {worst / TARGET_SECONDS:.0%} of the {TARGET_SECONDS:.0f} s target")
     store.close()
 
