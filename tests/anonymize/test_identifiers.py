@@ -133,3 +133,9 @@ def test_a_link_to_a_profile_is_one_url_not_an_email(find):
 
 def test_an_international_number_of_odd_length_is_still_a_number(find):
     assert ("+44 7700 9500 500", "PHONE_NUMBER") in find("meldinger fra et nummer, +44 7700 9500 500. En voksen")
+
+
+def test_a_handle_with_a_domain_inside_is_masked_whole(deidentifier):
+    """«.fi» inside «fights» is a public suffix: the match must not stop mid-word and leak the rest."""
+    masked = deidentifier.deidentify_text("Kontoen heter niendeklasse.fights.")
+    assert "ghts" not in masked and "niendeklasse" not in masked

@@ -64,6 +64,7 @@ class UrlRecognizer(PresidioUrlRecognizer):
     EMAIL = re.compile(EmailRecognizer.PATTERNS[0].regex, re.IGNORECASE)
     # a dot between a word and letters («vg.no», «drive-share.link»), not a sentence end
     LIKELY = re.compile(r"[\w-]\.[^\W\d_]{2,}")
+    WORD_CHAR = re.compile(r"[\w.\-]")
 
     def __init__(self, lexicon: Lexicon | None = None):
         lexicon = lexicon or load_lexicon()
@@ -84,5 +85,16 @@ class UrlRecognizer(PresidioUrlRecognizer):
             while result.end > result.start and text[result.end - 1] in TRAILING_PUNCTUATION:
                 result.end -= 1
             if has_public_suffix(text[result.start : result.end]):
-                results.append(result)
+                results.append(self._whole_word(text, result))
         return results
+
+    def _whole_word(self, text: str, result: RecognizerResult) -> RecognizerResult:
+        """A match ending inside a word («niendeklasse.fi|ghts», a handle) covers
+        the whole word: masking half of it would leak the rest."""
+        end = result.end
+        while end < len(text) and self.WORD_CHAR.match(text[end]):
+            end += 1
+        while end > result.end and text[end - 1] in TRAILING_PUNCTUATION:
+            end -= 1
+        result.end = end
+        return result
