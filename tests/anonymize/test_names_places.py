@@ -96,3 +96,9 @@ def test_the_service_the_country_and_platforms_are_allowed(find, surfaces):
 def test_a_name_after_a_kinship_word_is_cut_from_it(deidentifier):
     spans = deidentifier.messages.analyze("kanskje tante Hege kan hjelpe")
     assert [(s.start, s.end) for s in spans] == [(14, 18)]
+
+
+def test_a_youth_team_named_by_its_class_is_an_organization(find):
+    assert ("Lyn G15", "ORGANIZATION") in find("Noen på laget (Lyn G15) kaller meg ting")
+    assert ("Brann J14", "ORGANIZATION") in find("jeg spiller på Brann J14 nå")
+    assert "ORGANIZATION" not in {kind for _, kind in find("vi har kamp kl 15 i morgen")}

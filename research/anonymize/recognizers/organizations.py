@@ -1,6 +1,7 @@
 """ORGANIZATION: schools, kindergartens and clubs named by a word before
 «skole», «ungdomsskole», «barnehage», «IL», «SK», «FK» ... in any case
-(«Bjørkelund skole», «blåbærlia skole», «Skogbrynet IL»)."""
+(«Bjørkelund skole», «blåbærlia skole», «Skogbrynet IL»), or before a youth
+team's class («Lyn G15»)."""
 
 from __future__ import annotations
 
@@ -23,13 +24,15 @@ INSTITUTION = (
     r"|lensmannskontor|politistasjon|sokneråd|asylmottak|ungdomshjem|barnevernsinstitusjon"
 )
 CLUB_CODE = r"IL|SK|FK|IF|BK|IK|TIL|SIF|FIF|HK|IBK|(?i:il|if|sk|fk|bk)"  # the short ones in chat case too
+TEAM_CLASS = r"[GJ]-?(?:\d{2}|20\d{2})"  # a youth team's class: «Lyn G15», «Brann J14», «Tromsø G2011»
 
 
 class InstitutionRecognizer(NameAwareRecognizer):
-    """One or two name words followed by an institution word or a club code."""
+    """One or two name words followed by an institution word, a club code or a
+    youth team's class."""
 
     ENTITY = "ORGANIZATION"
-    SUFFIX = re.compile(rf"\s+(?:(?i:{INSTITUTION})|(?:{CLUB_CODE}))\b")
+    SUFFIX = re.compile(rf"\s+(?:(?i:{INSTITUTION})|(?:{CLUB_CODE})|(?:{TEAM_CLASS}))\b")
 
     def analyze(self, text: str, entities, nlp_artifacts=None) -> list[RecognizerResult]:
         tokens = words(text)
