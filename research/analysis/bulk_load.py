@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import insert
 
@@ -50,9 +50,19 @@ def machine_labels(conversation: dict[str, Any]) -> CurrentLabels:
                          DisclosureLabel(turn, Source.machine, 1.0 if turn is not None else 0.0))
 
 
-def rows_of(conversation: dict[str, Any], model: tuple[str, str] = GOLD_MODEL) -> tuple[dict, list[dict], list[dict]]:
-    """The conversation, message and suggestion rows of one labelled conversation
-    (the conversation row carries its current disclosure label)."""
+class Rows(NamedTuple):
+    """Everything stored for one conversation, as rows for multi-row inserts."""
+
+    conversation: dict
+    messages: list[dict]
+    suggestions: list[dict]
+    current_categories: list[dict]
+    current_moves: list[dict]
+
+
+def rows_of(conversation: dict[str, Any], model: tuple[str, str] = GOLD_MODEL) -> Rows:
+    """The rows of one labelled conversation, its current labels included (the
+    conversation row carries the disclosure label and the uncertainty margin)."""
     tax = load_taxonomy()
     cid = conversation["conversation_id"]
     started = _time(conversation["started_at"])
@@ -74,11 +84,12 @@ def rows_of(conversation: dict[str, Any], model: tuple[str, str] = GOLD_MODEL) -
     suggestions += [{**common, "kind": Kind.move, "code": code, "message_index": i, "score": 1.0, "suggested": True}
                     for i, m in enumerate(messages) for code in m.get("moves") or []]
     turn = conversation.get("disclosure_turn")
-    conv.update(current_label_rows(cid, machine_labels(conversation))[2])
+    current_categories, current_moves, disclosure_columns = current_label_rows(cid, machine_labels(conversation))
+    conv.update(disclosure_columns)
     suggestions.append({**common, "kind": Kind.disclosure, "code": None, "message_index": turn,
                         "score": 1.0 if turn is not None else 0.0, "suggested": turn is not None})
     conv["margin"] = margin_of_rows(suggestions)
-    return conv, message_rows, suggestions
+    return Rows(conv, message_rows, suggestions, current_categories, current_moves)
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:
@@ -92,21 +103,12 @@ def load(store, conversations: Iterable[dict[str, Any]], *, model: tuple[str, st
     """Insert labelled conversations (contract dicts with gold labels); returns how many."""
     count = 0
     for chunk in _batches(conversations, batch):
-        convs, messages, suggestions, categories, moves = [], [], [], [], []
-        for conversation in chunk:
-            c, m, s = rows_of(conversation, model)
-            convs.append(c)
-            messages.extend(m)
-            suggestions.extend(s)
-            current_categories, current_moves, _ = current_label_rows(c["id"], machine_labels(conversation))
-            categories.extend(current_categories)
-            moves.extend(current_moves)
+        rows = [rows_of(conversation, model) for conversation in chunk]
         with store.sessions.writing() as session:
-            session.execute(insert(Conversation), convs)
-            session.execute(insert(Message), messages)
-            session.execute(insert(Suggestion), suggestions)
-            for table, rows in ((CurrentCategory, categories), (CurrentMove, moves)):
-                if rows:
-                    session.execute(insert(table), rows)
+            session.execute(insert(Conversation), [r.conversation for r in rows])
+            for table, field in ((Message, "messages"), (Suggestion, "suggestions"),
+                                 (CurrentCategory, "current_categories"), (CurrentMove, "current_moves")):
+                if table_rows := [row for r in rows for row in getattr(r, field)]:
+                    session.execute(insert(table), table_rows)
         count += len(chunk)
     return count

@@ -18,7 +18,6 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.selectable import Join
 
-from research.contracts import load_taxonomy
 from research.store.models import Conversation, CurrentCategory, CurrentMove, Kind
 
 
@@ -111,8 +110,6 @@ def present_moves_near(driver: Subquery, near: Callable[[ColumnElement], ColumnE
     ``code``, ``source`` and the driver ``columns`` asked for. Read in the
     moves' key order (conversation, code, message), so grouping by conversation
     and code needs no sort."""
-    if not codes:
-        codes = load_taxonomy().moves
     join = DrivingJoin(driver, CurrentMove.__table__,
                        and_(CurrentMove.conversation_id == driver.c.conversation_id,
                             not_indexed(CurrentMove.code).in_(list(codes))))

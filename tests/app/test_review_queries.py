@@ -5,11 +5,10 @@ order (research.store.uncertainty) and a double coder's own view of the labels
 from __future__ import annotations
 
 import pytest
-from app_seed import FAST_BCRYPT, record
+from app_seed import record
 
-from research.store import ConversationFilter, Decision, DecisionType, open_store
+from research.store import ConversationFilter, Decision, DecisionType
 from research.store.independent import labels_seen_by, own_history
-from research.store.testing import temporary_schema
 from research.store.uncertainty import most_uncertain_for
 
 MESSAGES = [("counsellor", "Hei, hva vil du snakke om?", []), ("user", "det er noe hjemme", [])]
@@ -17,17 +16,6 @@ MESSAGES = [("counsellor", "Hei, hva vil du snakke om?", []), ("user", "det er n
 
 def conversation(cid, scores, disclosure=(None, 0.02), channel="chat", start="2024-01-01T10:00:00", threshold=0.5):
     return record(cid, channel, 12, "jente", start, MESSAGES, scores, disclosure, threshold=threshold)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        with open_store(f"sqlite:///{tmp_path / 'store.db'}", bcrypt_rounds=FAST_BCRYPT) as opened:
-            yield opened
-        return
-    with temporary_schema(request.getfixturevalue("pg_database")) as url, \
-            open_store(url, bcrypt_rounds=FAST_BCRYPT) as opened:
-        yield opened
 
 
 @pytest.fixture
